@@ -1,0 +1,81 @@
+"""The error envelope every API answer uses (CONTRACT.md, "Errors").
+
+`{"detail": str}`, plus `"errors": {dotted.path: [str]}` for validation failures.
+"""
+
+import math
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import set_rollback
+
+
+def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Turn DRF's nested error structure into `{"items.0.size": ["..."]}`."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = api_settings.NON_FIELD_ERRORS_KEY if key == "__all__" else str(key)
+            flat.update(flatten_errors(value, f"{prefix}.{name}" if prefix else name))
+        return flat
+    if isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            return {prefix or api_settings.NON_FIELD_ERRORS_KEY: [str(item) for item in detail]}
+        flat = {}
+        for index, item in enumerate(detail):
+            if item:
+                flat.update(flatten_errors(item, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    return {prefix or api_settings.NON_FIELD_ERRORS_KEY: [str(detail)]}
+
+
+def validation_error_body(errors: dict[str, list[str]]) -> dict:
+    field, messages = next(iter(errors.items()))
+    first = messages[0] if messages else "Invalid input."
+    detail = first if field == api_settings.NON_FIELD_ERRORS_KEY else f"{field}: {first}"
+    return {"detail": detail, "errors": errors}
+
+
+def exception_handler(exc, context):
+    """Render every API error in the contract's envelope.
+
+    Validation failures (DRF's and the services' Django `ValidationError`) are 422s
+    with dotted field paths. Anything unexpected is left to Django, whose `handler500`
+    answers a bare JSON 500.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(math.ceil(exc.wait))
+
+    if isinstance(exc, exceptions.ValidationError):
+        body = validation_error_body(
+            flatten_errors(exc.detail) or {"non_field_errors": ["Invalid input."]}
+        )
+        code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    else:
+        detail = exc.detail
+        if not isinstance(detail, str):
+            detail = "; ".join(
+                f"{field}: {messages[0]}" for field, messages in flatten_errors(detail).items()
+            )
+        body = {"detail": str(detail)}
+        code = exc.status_code
+    set_rollback()
+    return Response(body, status=code, headers=headers)

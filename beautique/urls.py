@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from beautique.health import health
+from beautique.routing import route
+
+api_patterns = [
+    route("health", health, name="api-health"),
+    route("schema", SpectacularAPIView.as_view(), name="schema"),
+    route("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    route("redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("", include("catalog.urls")),
+    path("", include("orders.urls")),
+    path("", include("accounts.urls")),
+    path("", include("analytics.urls")),
+]
+
+urlpatterns = [
+    route("health", health, name="health"),
+    route("docs", RedirectView.as_view(pattern_name="swagger-ui", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+]
+
+if settings.DEBUG and settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+handler400 = "beautique.errors.bad_request"
+handler403 = "beautique.errors.permission_denied"
+handler404 = "beautique.errors.not_found"
+handler500 = "beautique.errors.server_error"

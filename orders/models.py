@@ -1,0 +1,157 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class PaymentMethod(models.TextChoices):
+    EASYPAISA = "Easypaisa"
+    MEEZAN_BANK = "Meezan Bank"
+    INTERNATIONAL_BANK = "International Bank"
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "Pending"
+    PAID = "Paid"
+    VERIFIED = "Verified"
+
+
+class OrderStatus(models.TextChoices):
+    RECEIVED = "Received"
+    PROCESSING = "Processing"
+    READY = "Ready"
+    DELIVERED = "Delivered"
+    CANCELLED = "Cancelled"
+
+
+class DeliveryStatus(models.TextChoices):
+    NOT_STARTED = "Not Started"
+    IN_PROGRESS = "In Progress"
+    OUT_FOR_DELIVERY = "Out for Delivery"
+    DELIVERED = "Delivered"
+
+
+class Order(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order_id = models.CharField(max_length=20, unique=True, editable=False)
+    customer_name = models.CharField(max_length=255)
+    phone = models.CharField(max_length=32)
+    phone_digits = models.CharField(
+        max_length=15,
+        db_index=True,
+        editable=False,
+        help_text="The phone in one canonical notation, for tracking and search.",
+    )
+    whatsapp = models.CharField(max_length=32)
+    email = models.EmailField(blank=True, default="")
+    address = models.TextField(max_length=1000)
+    city = models.CharField(max_length=100)
+    country = models.CharField(max_length=100, default="Pakistan")
+    notes = models.TextField(max_length=500, blank=True, default="")
+    total_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    payment_method = models.CharField(max_length=32, choices=PaymentMethod.choices)
+    payment_status = models.CharField(
+        max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING, db_index=True
+    )
+    order_status = models.CharField(
+        max_length=16, choices=OrderStatus.choices, default=OrderStatus.RECEIVED, db_index=True
+    )
+    delivery_status = models.CharField(
+        max_length=20,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.NOT_STARTED,
+        db_index=True,
+    )
+    estimated_delivery = models.DateField(null=True, blank=True)
+    # The contract has null for "no notes", so null is the one empty value here.
+    tracking_notes = models.TextField(max_length=2000, null=True, blank=True)  # noqa: DJ001
+    order_date = models.DateField(db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    idempotency_key = models.CharField(
+        max_length=255, null=True, blank=True, unique=True, editable=False
+    )
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["payment_method"], name="order_payment_method"),
+            models.Index(fields=["total_amount"], name="order_total_amount"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_amount__gte=0), name="order_total_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.order_id
+
+
+class OrderItem(models.Model):
+    """One line of an order, with a snapshot of the product as it was sold."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    product_uuid = models.UUIDField(help_text="The product's id, kept after it is deleted.")
+    name = models.CharField(max_length=255)
+    size = models.CharField(max_length=8)
+    color = models.CharField(max_length=50)
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+    image = models.CharField(max_length=1000, blank=True, default="")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1, quantity__lte=99), name="order_item_quantity_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="order_item_price_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.size}/{self.color}) x{self.quantity}"
+
+
+class StatusField(models.TextChoices):
+    PAYMENT = "payment_status"
+    ORDER = "order_status"
+    DELIVERY = "delivery_status"
+
+
+class OrderStatusEvent(models.Model):
+    """One status change of an order: who moved which status from what to what, and when."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    field = models.CharField(max_length=20, choices=StatusField.choices)
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.order_id} {self.field}: {self.from_status} -> {self.to_status}"
+
+
+class DailyOrderSequence(models.Model):
+    """The last order number handed out on each store-local day."""
+
+    date = models.DateField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.date}: {self.last_number}"
