@@ -37,3 +37,10 @@ class ProductImageFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     url = factory.Sequence(lambda n: f"https://res.cloudinary.com/demo/image/upload/p{n}.jpg")
     position = factory.Sequence(lambda n: n)
+
+
+class UploadedProductImageFactory(ProductImageFactory):
+    """A picture stored in the media storage rather than an external URL."""
+
+    url = ""
+    image = factory.django.ImageField(filename="look.jpg", format="JPEG", color="maroon")

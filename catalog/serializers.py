@@ -1,0 +1,169 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalog.models import Category, Product, Size
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    """The contract's product object, shared by the public and the staff catalog API.
+
+    Render it with the `request` in the context so image URLs are absolute, from a
+    queryset built by `catalog.selectors.with_product_relations`.
+    """
+
+    category = serializers.CharField(source="category.name", read_only=True)
+    category_slug = serializers.CharField(source="category.slug", read_only=True)
+    regular_price = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+    sale_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, read_only=True, allow_null=True
+    )
+    effective_price = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        read_only=True,
+        help_text="The sale price when set, else the regular price.",
+    )
+    discount_percentage = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Whole-number percentage off the regular price, or null without a sale.",
+    )
+    images = serializers.SerializerMethodField(help_text="Absolute URLs, in display order.")
+    sizes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Size.values), read_only=True
+    )
+    colors = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "name",
+            "category",
+            "category_slug",
+            "regular_price",
+            "sale_price",
+            "effective_price",
+            "discount_percentage",
+            "description",
+            "images",
+            "sizes",
+            "colors",
+            "is_bestseller",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.URLField()))
+    def get_images(self, product: Product) -> list[str]:
+        request = self.context.get("request")
+        sources = [image.src for image in product.images.all()]
+        if request is None:
+            return sources
+        return [request.build_absolute_uri(src) for src in sources]
+
+
+class BestsellersQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(
+        min_value=1, max_value=50, default=8, help_text="How many products (1-50, default 8)."
+    )
+
+
+class BestsellersSerializer(serializers.Serializer):
+    products = ProductSerializer(many=True)
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    value = serializers.CharField(source="name", help_text="The category's display name.")
+    label = serializers.CharField(source="name", help_text="The category's display name.")
+    count = serializers.IntegerField(
+        source="product_count", help_text="Number of active products in the category."
+    )
+
+    class Meta:
+        model = Category
+        fields = ["value", "label", "slug", "count"]
+        read_only_fields = fields
+
+
+class CategoryListSerializer(serializers.Serializer):
+    categories = CategorySerializer(many=True)
+
+
+class ProductCreateSerializer(serializers.Serializer):
+    """Body of `POST /api/admin/products`: value types only.
+
+    The product rules (lengths, ranges, sizes, the sale below the regular price, ...)
+    are `catalog.services.validate_product_fields`, checked on the merged result.
+    """
+
+    name = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, help_text="3-255 characters."
+    )
+    category = serializers.CharField(
+        allow_blank=True, help_text="Name or slug of an active category, in any case."
+    )
+    regular_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, help_text="PKR, 0 to 1,000,000."
+    )
+    sale_price = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        allow_null=True,
+        required=False,
+        help_text="null for no sale, else at least 0 and below `regular_price`.",
+    )
+    description = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, help_text="10-2000 characters."
+    )
+    sizes = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        help_text=f"At least one of {', '.join(Size.values)}, each once.",
+    )
+    colors = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        help_text="At least one color name, up to 50 characters each.",
+    )
+    images = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="Up to 10 http(s) image URLs, in display order. On an update the list "
+        "replaces the product's images: send the current URLs to keep, reorder or remove them.",
+    )
+    is_bestseller = serializers.BooleanField(required=False, help_text="Default false.")
+    is_active = serializers.BooleanField(
+        required=False, help_text="Default true; `true` restores a soft-deleted product."
+    )
+
+
+class ProductUpdateSerializer(ProductCreateSerializer):
+    """Body of `PUT` and `PATCH /api/admin/products/{id}`: any subset of the fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class ProductImageUploadSerializer(serializers.Serializer):
+    """Multipart body of `POST /api/admin/products/{id}/images` (for the schema)."""
+
+    images = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="1-10 image files (JPEG, PNG, WebP or GIF), at most 5 MB each.",
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="Accepted instead of `images`.",
+    )
+
+
+class ProductImagesAddedSerializer(serializers.Serializer):
+    images = serializers.ListField(
+        child=serializers.URLField(), help_text="Absolute URLs of the new images, in order."
+    )
+    product = ProductSerializer()
