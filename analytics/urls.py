@@ -1,1 +1,6 @@
-urlpatterns = []
+from analytics import views
+from beautique.routing import route
+
+urlpatterns = [
+    route("admin/analytics/dashboard", views.DashboardView.as_view(), name="analytics-dashboard"),
+]
