@@ -5,8 +5,20 @@ from rest_framework.test import APIClient
 
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_media(settings, tmp_path):
-    """Each test starts with an empty cache (throttles) and its own media folder."""
+    """Each test starts with an empty cache (throttles) and its own media folder.
+
+    Static files are collected only when the production image is built, so pages that
+    link them (the admin, /api/docs) resolve them from the apps, as in development.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Hashing with PBKDF2 costs ~0.3 s per password; tests only need a real hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = tmp_path / "staticfiles"
+    settings.STATIC_ROOT.mkdir()
     cache.clear()
     yield
     cache.clear()
@@ -37,3 +49,25 @@ def bearer_client(user) -> APIClient:
 @pytest.fixture
 def staff_client(staff_user):
     return bearer_client(staff_user)
+
+
+@pytest.fixture
+def store_staff_member(django_user_model):
+    """A staff member in the "Store staff" group (made by a migration): no superuser."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username="shopkeeper", email="shop@beautique.pk", password="Sturdy-pass-2026", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Store staff"))
+    return user
+
+
+@pytest.fixture
+def store_staff_client(store_staff_member):
+    """A Django test client logged in to /admin as `store_staff_member`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(store_staff_member)
+    return client

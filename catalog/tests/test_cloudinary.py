@@ -31,12 +31,6 @@ UPLOAD_API = f"https://api.cloudinary.com/v1_1/{CLOUD}/image/upload"
 DESTROY_API = f"https://api.cloudinary.com/v1_1/{CLOUD}/image/destroy"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The staff fixtures create a user per test; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 class FakeCloudinary:
     """Answers the Upload API's `upload` and `destroy` like Cloudinary, recording each request."""
 

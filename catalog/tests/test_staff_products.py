@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 LIST_URL = "/api/admin/products"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The staff fixtures create a user per test; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def detail_url(product) -> str:
     return f"/api/admin/products/{product.pk}"
 

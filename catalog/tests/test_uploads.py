@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 LOCAL_URL = re.compile(r"^http://testserver/media/(products/\d{4}/\d{2}/[0-9a-f]{32}\.(\w+))$")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The staff fixtures create a user per test; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def upload_url(product) -> str:
     return f"/api/admin/products/{product.pk}/images"
 

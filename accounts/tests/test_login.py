@@ -1,0 +1,310 @@
+"""POST /api/admin/login (CONTRACT.md, "Staff authentication")."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+import time_machine
+from django.conf import settings
+from django.utils import timezone
+
+from accounts import services
+from accounts.tokens import password_fingerprint
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_URL = "/api/admin/login"
+PASSWORD = "Sturdy-pass-2026"
+INVALID = {"detail": "Invalid username or password"}
+START = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+
+
+def login(client, username="staffer", password=PASSWORD, **extra):
+    return client.post(LOGIN_URL, {"username": username, "password": password}, **extra)
+
+
+def decode(token: str) -> dict:
+    return jwt.decode(token, settings.SIMPLE_JWT["SIGNING_KEY"], algorithms=["HS256"])
+
+
+def test_login_answers_tokens_and_the_admin(api_client, staff_user):
+    response = login(api_client)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in", "admin"}
+    assert body["token_type"] == "bearer"
+    lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()
+    assert body["expires_in"] == lifetime == 24 * 60 * 60
+    staff_user.refresh_from_db()
+    assert staff_user.last_login is not None
+    assert body["admin"] == {
+        "id": str(staff_user.id),
+        "username": "staffer",
+        "email": "staffer@beautique.pk",
+        "role": "staff",
+        "is_active": True,
+        "created_at": timezone.localtime(staff_user.date_joined).isoformat(),
+        "last_login": timezone.localtime(staff_user.last_login).isoformat(),
+    }
+    assert body["admin"]["created_at"].endswith("+05:00")
+
+    access = decode(body["access_token"])
+    refresh = decode(body["refresh_token"])
+    assert access["token_type"] == "access"
+    assert refresh["token_type"] == "refresh"
+    assert access["exp"] - access["iat"] == body["expires_in"]
+    assert access["user_id"] == refresh["user_id"] == str(staff_user.id)
+    assert access["pwd"] == refresh["pwd"] == password_fingerprint(staff_user)
+
+
+def test_access_token_from_login_opens_the_staff_api(api_client, staff_user):
+    access = login(api_client).json()["access_token"]
+
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    response = api_client.get("/api/admin/me")
+
+    assert response.status_code == 200
+    assert response.json()["username"] == "staffer"
+
+
+def test_superuser_has_role_admin(api_client, django_user_model):
+    django_user_model.objects.create_superuser(
+        username="owner", email="owner@beautique.pk", password=PASSWORD
+    )
+
+    response = login(api_client, username="owner")
+
+    assert response.status_code == 200
+    assert response.json()["admin"]["role"] == "admin"
+
+
+def test_login_replaces_the_previous_last_login(api_client, staff_user):
+    with time_machine.travel(START, tick=False):
+        login(api_client)
+    with time_machine.travel(START + timedelta(days=2), tick=False):
+        response = login(api_client)
+
+    staff_user.refresh_from_db()
+    assert staff_user.last_login == START + timedelta(days=2)
+    assert response.json()["admin"]["last_login"] == "2026-11-23T14:00:00+05:00"
+
+
+@pytest.mark.parametrize("trailing_slash", ["", "/"])
+def test_login_ignores_a_stale_authorization_header(api_client, staff_user, trailing_slash):
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer expired.or.garbage")
+
+    response = api_client.post(
+        LOGIN_URL + trailing_slash, {"username": "staffer", "password": PASSWORD}
+    )
+
+    assert response.status_code == 200
+
+
+def _user_that_may_not_sign_in(case, django_user_model, staff_user):
+    if case == "inactive":
+        staff_user.is_active = False
+        staff_user.save()
+    elif case == "not_staff":
+        django_user_model.objects.create_user(username="shopper", password=PASSWORD)
+        return "shopper", PASSWORD
+    elif case == "unknown_username":
+        return "nobody", PASSWORD
+    elif case == "wrong_password":
+        return "staffer", "Wrong-pass-2026"
+    return "staffer", PASSWORD
+
+
+@pytest.mark.parametrize("case", ["unknown_username", "wrong_password", "inactive", "not_staff"])
+def test_every_refused_login_answers_the_same_401(api_client, django_user_model, staff_user, case):
+    username, password = _user_that_may_not_sign_in(case, django_user_model, staff_user)
+
+    response = login(api_client, username=username, password=password)
+
+    assert response.status_code == 401
+    assert response.json() == INVALID
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert not django_user_model.objects.filter(last_login__isnull=False).exists()
+
+
+def test_password_is_not_trimmed(api_client, django_user_model):
+    django_user_model.objects.create_user(
+        username="spacey", password=" Sturdy-pass-2026 ", is_staff=True
+    )
+
+    assert login(api_client, username="spacey", password="Sturdy-pass-2026").status_code == 401
+    assert login(api_client, username="spacey", password=" Sturdy-pass-2026 ").status_code == 200
+
+
+def test_missing_fields_are_a_422(api_client):
+    response = api_client.post(LOGIN_URL, {})
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "username: This field is required.",
+        "errors": {
+            "username": ["This field is required."],
+            "password": ["This field is required."],
+        },
+    }
+
+
+# Throttling: 5 failures per username and per client within 15 minutes by default.
+
+
+def fail(client, username="staffer", **extra):
+    return login(client, username=username, password="Wrong-pass-2026", **extra)
+
+
+@pytest.fixture
+def locmem_cache(settings):
+    """time-machine moves the clock of Django's local-memory cache, not Redis's."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def test_sixth_failure_for_a_username_is_throttled_until_the_window_passes(
+    api_client, locmem_cache, staff_user
+):
+    with time_machine.travel(START, tick=False) as traveller:
+        for attempt in range(5):
+            # A different client each time: only the username counter can trip.
+            response = fail(api_client, REMOTE_ADDR=f"10.0.0.{attempt}")
+            assert response.status_code == 401
+
+        traveller.shift(timedelta(minutes=5))
+        throttled = fail(api_client, REMOTE_ADDR="10.0.0.99")
+        assert throttled.status_code == 429
+        assert throttled.json() == {
+            "detail": "Too many failed login attempts. Expected available in 600 seconds."
+        }
+        assert throttled.headers["Retry-After"] == "600"
+
+        right_password = login(api_client, REMOTE_ADDR="10.0.0.100")
+        assert right_password.status_code == 429
+        assert right_password.headers["Retry-After"] == "600"
+
+        traveller.shift(timedelta(minutes=10, seconds=1))
+        after_window = login(api_client, REMOTE_ADDR="10.0.0.101")
+        assert after_window.status_code == 200
+
+
+def test_username_throttle_ignores_case_and_surrounding_spaces(api_client, staff_user):
+    for attempt, spelling in enumerate(["staffer", "STAFFER", " Staffer", "staffeR ", "sTaffer"]):
+        assert (
+            fail(api_client, username=spelling, REMOTE_ADDR=f"10.0.1.{attempt}").status_code == 401
+        )
+
+    assert login(api_client, REMOTE_ADDR="10.0.1.99").status_code == 429
+
+
+def test_sixth_failure_from_one_client_is_throttled_whatever_the_username(
+    api_client, locmem_cache, staff_user
+):
+    with time_machine.travel(START, tick=False) as traveller:
+        for attempt in range(5):
+            assert fail(api_client, username=f"guess{attempt}").status_code == 401
+
+        throttled = login(api_client)
+        assert throttled.status_code == 429
+        assert throttled.headers["Retry-After"] == "900"
+
+        other_client = login(api_client, REMOTE_ADDR="10.9.9.9")
+        assert other_client.status_code == 200
+
+        traveller.shift(timedelta(minutes=15, seconds=1))
+        assert login(api_client).status_code == 200
+
+
+def test_forged_forwarded_for_does_not_make_a_new_client(api_client, staff_user):
+    for attempt in range(5):
+        response = fail(
+            api_client, username=f"guess{attempt}", HTTP_X_FORWARDED_FOR=f"1.2.3.{attempt}"
+        )
+        assert response.status_code == 401
+
+    assert login(api_client, HTTP_X_FORWARDED_FOR="1.2.3.200").status_code == 429
+
+
+def test_behind_a_proxy_the_client_is_the_forwarded_address(api_client, staff_user, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    for attempt in range(5):
+        response = fail(api_client, username=f"guess{attempt}", HTTP_X_FORWARDED_FOR="1.2.3.4")
+        assert response.status_code == 401
+
+    assert login(api_client, HTTP_X_FORWARDED_FOR="1.2.3.4").status_code == 429
+    assert login(api_client, HTTP_X_FORWARDED_FOR="5.6.7.8").status_code == 200
+
+
+def test_successful_login_clears_the_username_failures(api_client, staff_user, settings):
+    settings.LOGIN_CLIENT_FAILURE_LIMIT = 100
+    for _ in range(4):
+        assert fail(api_client).status_code == 401
+    assert login(api_client).status_code == 200
+
+    for _ in range(5):
+        assert fail(api_client).status_code == 401
+    assert fail(api_client).status_code == 429
+
+
+def test_successful_logins_do_not_count_against_the_client(api_client, staff_user):
+    for _ in range(10):
+        assert login(api_client).status_code == 200
+
+
+def test_limits_and_window_come_from_settings(api_client, locmem_cache, staff_user, settings):
+    settings.LOGIN_USERNAME_FAILURE_LIMIT = 2
+    settings.LOGIN_FAILURE_WINDOW_SECONDS = 60
+    with time_machine.travel(START, tick=False) as traveller:
+        assert fail(api_client).status_code == 401
+        assert fail(api_client).status_code == 401
+        throttled = fail(api_client)
+        assert throttled.status_code == 429
+        assert throttled.headers["Retry-After"] == "60"
+
+        traveller.shift(timedelta(seconds=61))
+        assert login(api_client).status_code == 200
+
+
+def test_validation_failures_are_not_counted(api_client, staff_user):
+    for _ in range(10):
+        assert api_client.post(LOGIN_URL, {"username": "staffer"}).status_code == 422
+
+    assert login(api_client).status_code == 200
+
+
+def test_window_closes_on_the_real_clock_of_the_configured_cache(api_client, staff_user, settings):
+    settings.LOGIN_USERNAME_FAILURE_LIMIT = 1
+    settings.LOGIN_FAILURE_WINDOW_SECONDS = 1
+    assert fail(api_client).status_code == 401
+    assert login(api_client).status_code == 429
+
+    time.sleep(1.2)
+
+    assert login(api_client).status_code == 200
+
+
+def test_parallel_guesses_cannot_slip_past_the_limit(monkeypatch):
+    """Ten simultaneous wrong guesses: five are checked, five refused unchecked."""
+
+    def slow_wrong_password(**credentials):
+        time.sleep(0.2)
+
+    monkeypatch.setattr(services, "authenticate", slow_wrong_password)
+
+    def attempt(n):
+        # A client each, so that only the username's counter decides.
+        try:
+            services.authenticate_staff(
+                username="staffer", password="guess", client_ip=f"10.0.0.{n}"
+            )
+        except services.InvalidCredentials:
+            return "checked"
+        except services.TooManyFailedLogins:
+            return "throttled"
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        outcomes = list(pool.map(attempt, range(10)))
+
+    assert sorted(outcomes) == ["checked"] * 5 + ["throttled"] * 5
