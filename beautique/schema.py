@@ -30,9 +30,24 @@ class AutoSchema(SpectacularAutoSchema):
             errors["422"] = self._get_response_for_code(ValidationErrorSerializer, "422")
         if self.method in ("POST", "PUT", "PATCH"):
             errors["400"] = error
-        if self.get_auth():
+        # A public view's security is `[{}]` (anonymous allowed): no 401/403 to document.
+        if any(self.get_auth()):
             errors["401"] = error
             errors["403"] = error
         for code, body in errors.items():
             responses.setdefault(code, body)
         return responses
+
+
+def document_api_paths(endpoints, **kwargs):
+    """Preprocessing hook: document each route once, as the contract spells it.
+
+    Routes match with or without a trailing slash (`beautique.routing.route`); the
+    schema lists the contract's spelling without it. `/health` outside `/api` is an
+    alias of `/api/health` for load balancers and is documented there.
+    """
+    return [
+        (path.rstrip("/"), path_regex, method, callback)
+        for path, path_regex, method, callback in endpoints
+        if path.startswith("/api/")
+    ]

@@ -1,0 +1,63 @@
+"""Phone numbers as customers type them, and the one canonical form they are matched on.
+
+Customers write the same number many ways (`03001234567`, `+92 300 1234567`,
+`0300-1234567`, `923001234567`, `00923001234567`). Tracking and staff search compare
+the canonical form: the full international number as digits only, country code first
+(`923001234567`). Pakistan (+92) is the store's home country, so a number starting
+with a single `0` is a Pakistani national number, and `00` is the international
+dialling prefix.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+HOME_COUNTRY_CODE = "92"
+MIN_DIGITS = 10
+MAX_DIGITS = 15
+
+# Digits with spaces, hyphens, dots and parentheses between them, optionally after one `+`.
+_NOTATION = re.compile(r"\+?[\d\s().-]+")
+_NOT_DIGIT = re.compile(r"\D")
+
+LENGTH_MESSAGE = f"Phone must be {MIN_DIGITS}-{MAX_DIGITS} digits"
+
+
+def canonical_phone(value: str) -> str:
+    """The international digits of `value` (`923001234567`), or a `ValidationError` saying why not.
+
+    `value` must be 10-15 digits made of digits, spaces, hyphens, dots, parentheses
+    and one leading `+`.
+    """
+    text = value.strip()
+    if not _NOTATION.fullmatch(text):
+        raise ValidationError(
+            "Phone may contain only digits, spaces, hyphens, dots, parentheses and one leading +",
+            code="invalid",
+        )
+    digits = _NOT_DIGIT.sub("", text)
+    if not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
+        raise ValidationError(LENGTH_MESSAGE, code="invalid")
+
+    if text.startswith("+"):
+        if digits.startswith("0"):
+            raise ValidationError("A country code cannot start with 0", code="invalid")
+        international = digits
+    elif digits.startswith("00"):
+        international = digits[2:]
+    elif digits.startswith("0"):
+        international = HOME_COUNTRY_CODE + digits[1:]
+    else:
+        international = digits
+
+    if not MIN_DIGITS <= len(international) <= MAX_DIGITS:
+        raise ValidationError(LENGTH_MESSAGE, code="invalid")
+    return international
+
+
+def canonical_phone_or_none(value: str) -> str | None:
+    """`canonical_phone(value)`, or None when `value` is not a valid phone number (for lookups)."""
+    try:
+        return canonical_phone(value)
+    except ValidationError:
+        return None

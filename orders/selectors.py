@@ -1,0 +1,46 @@
+"""Reads of orders: the detail query and customer tracking."""
+
+import uuid
+
+from django.db.models import Prefetch, QuerySet
+
+from orders.models import Order, OrderStatusEvent
+from orders.phone import canonical_phone_or_none
+
+
+def orders_with_details() -> QuerySet[Order]:
+    """Orders with their items and status history loaded in two more queries, however many."""
+    return Order.objects.prefetch_related(
+        "items",
+        Prefetch("history", queryset=OrderStatusEvent.objects.select_related("changed_by")),
+    )
+
+
+def track_order(order_id: str, phone: str) -> Order | None:
+    """The order `order_id` if it was placed with `phone` (in any notation), else None.
+
+    An unknown id and a wrong phone are the same None, so tracking cannot be used to
+    find out which order ids exist.
+    """
+    phone_digits = canonical_phone_or_none(phone)
+    if phone_digits is None:
+        return None
+    return (
+        orders_with_details()
+        .filter(order_id=order_id.strip().upper(), phone_digits=phone_digits)
+        .first()
+    )
+
+
+def order_by_reference(reference: str, queryset: QuerySet[Order] | None = None) -> Order | None:
+    """The order whose UUID `id` or customer-facing `order_id` (any case) is `reference`.
+
+    Staff address an order either way; None when there is no such order. `queryset`
+    (default `orders_with_details()`) decides what is loaded with it.
+    """
+    queryset = orders_with_details() if queryset is None else queryset
+    try:
+        lookup = {"pk": uuid.UUID(reference)}
+    except ValueError:
+        lookup = {"order_id": reference.strip().upper()}
+    return queryset.filter(**lookup).first()

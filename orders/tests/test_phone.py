@@ -1,0 +1,66 @@
+"""Phone numbers: every notation of one number has one canonical form; others never match."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from orders.phone import canonical_phone, canonical_phone_or_none
+
+BAD_CHARACTERS = (
+    "Phone may contain only digits, spaces, hyphens, dots, parentheses and one leading +"
+)
+
+
+@pytest.mark.parametrize(
+    "notation",
+    [
+        "03001234567",
+        "+92 300 1234567",
+        "0300-1234567",
+        "923001234567",
+        "00923001234567",
+        "+923001234567",
+        "(0300) 123.4567",
+        "  0300 123 4567  ",
+        "0092-300-1234567",
+    ],
+)
+def test_notations_of_one_pakistani_number_are_one_number(notation):
+    assert canonical_phone(notation) == "923001234567"
+
+
+@pytest.mark.parametrize(
+    ("notation", "canonical"),
+    [
+        ("+1-555-123-4567", "15551234567"),
+        ("+44 7911 123456", "447911123456"),
+        ("0044 7911 123456", "447911123456"),
+        ("3001234567", "3001234567"),
+        ("+1 300 123 4567", "13001234567"),
+        ("03211234567", "923211234567"),
+    ],
+)
+def test_other_numbers_keep_their_own_digits(notation, canonical):
+    assert canonical_phone(notation) == canonical
+    assert canonical != "923001234567"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("030012345", "Phone must be 10-15 digits"),
+        ("+92 300 123456789012", "Phone must be 10-15 digits"),
+        ("0012345678", "Phone must be 10-15 digits"),  # 8 digits once the 00 prefix is dropped
+        ("0123456789012345", "Phone must be 10-15 digits"),
+        ("", BAD_CHARACTERS),
+        ("0300-CALL-NOW", BAD_CHARACTERS),
+        ("92+3001234567", BAD_CHARACTERS),
+        ("++923001234567", BAD_CHARACTERS),
+        ("0300/1234567", BAD_CHARACTERS),
+        ("+03001234567", "A country code cannot start with 0"),
+    ],
+)
+def test_invalid_numbers_are_refused_with_a_reason(value, message):
+    with pytest.raises(ValidationError) as raised:
+        canonical_phone(value)
+    assert raised.value.messages == [message]
+    assert canonical_phone_or_none(value) is None
