@@ -35,6 +35,12 @@ class Category(models.Model):
         return self.name
 
 
+class ProductQuerySet(models.QuerySet):
+    def visible(self):
+        """What customers may see and buy: active products in active categories."""
+        return self.filter(is_active=True, category__is_active=True)
+
+
 class Product(models.Model):
     MAX_PRICE = Decimal("1000000")
     MAX_IMAGES = 10
@@ -61,6 +67,8 @@ class Product(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

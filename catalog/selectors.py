@@ -15,9 +15,7 @@ def with_product_relations(queryset: QuerySet[Product]) -> QuerySet[Product]:
 
 def public_products() -> QuerySet[Product]:
     """Products customers may see, newest first."""
-    return with_product_relations(
-        Product.objects.filter(is_active=True).order_by(*DEFAULT_PRODUCT_ORDERING)
-    )
+    return with_product_relations(Product.objects.visible().order_by(*DEFAULT_PRODUCT_ORDERING))
 
 
 def public_bestsellers(*, limit: int) -> QuerySet[Product]:

@@ -94,9 +94,9 @@ def _order_lines(items: list[dict]) -> list[OrderItem]:
     product_ids = {item["product_id"] for item in items}
     products = {
         product.pk: product
-        for product in Product.objects.filter(pk__in=product_ids, is_active=True).prefetch_related(
-            "images"
-        )
+        for product in Product.objects.visible()
+        .filter(pk__in=product_ids)
+        .prefetch_related("images")
     }
     errors: dict[str, list[str]] = {}
     lines = []

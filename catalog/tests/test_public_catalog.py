@@ -540,7 +540,8 @@ def test_categories_in_store_order_with_active_product_counts_in_one_query(api_c
     ProductFactory(category=gharara)
     CategoryFactory(name="Sarees", slug="sarees", position=2)
     CategoryFactory(name="Angrakha", slug="angrakha", position=2)
-    CategoryFactory(name="Retired", slug="retired", position=0, is_active=False)
+    retired = CategoryFactory(name="Retired", slug="retired", position=0, is_active=False)
+    ProductFactory(category=retired)
 
     with CaptureQueriesContext(connection) as queries:
         response = api_client.get("/api/categories")
@@ -598,3 +599,16 @@ def test_the_public_catalog_is_read_only(api_client, method):
         assert response.status_code == 405, url
         assert set(response.json()) == {"detail"}
     assert Product.objects.count() == 1
+
+
+def test_products_of_a_deactivated_category_disappear_from_the_storefront(api_client):
+    retired = CategoryFactory(name="Retired", slug="retired", is_active=False)
+    hidden = ProductFactory(category=retired, is_bestseller=True)
+    shown = ProductFactory(is_bestseller=True)
+
+    listed = api_client.get("/api/products").json()
+    assert [item["id"] for item in listed["items"]] == [str(shown.pk)]
+    assert api_client.get(f"/api/products/{hidden.pk}").status_code == 404
+    bestsellers = api_client.get("/api/products/bestsellers").json()["products"]
+    assert [item["id"] for item in bestsellers] == [str(shown.pk)]
+    assert api_client.get("/api/products", {"category": "retired"}).json()["items"] == []

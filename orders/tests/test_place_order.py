@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import ProductImage
-from catalog.tests.factories import ProductFactory, ProductImageFactory
+from catalog.tests.factories import CategoryFactory, ProductFactory, ProductImageFactory
 from orders.models import DailyOrderSequence, Order, OrderItem
 from orders.tests.factories import order_payload
 
@@ -322,3 +322,14 @@ def test_the_query_count_does_not_grow_with_the_number_of_lines(api_client):
     twenty = place([{"product_id": str(product.pk)} for product in products])
     assert one == twenty
     assert OrderItem.objects.count() == 21
+
+
+def test_a_product_in_a_deactivated_category_cannot_be_ordered(api_client):
+    retired = CategoryFactory(name="Retired", slug="retired", is_active=False)
+    product = ProductFactory(category=retired, sizes=["M"], colors=["Maroon"])
+
+    response = api_client.post(URL, order_payload({"product_id": str(product.pk)}), format="json")
+
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["items.0.product_id"]
+    assert counts() == (0, 0, 0)
