@@ -1,0 +1,65 @@
+# Beautique Store backend.
+#   make run    local demo on http://127.0.0.1:8000 (migrated, seeded, with a staff login)
+#   make test   what CI runs: lint, format check, migration check, the whole test suite
+# Both create .venv on first use and reinstall only when a requirements file changes.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# The demo runs with DEBUG on: no SECRET_KEY needed, media and static files served locally.
+DEMO := DEBUG=1
+DEMO_ADMIN := admin
+DEMO_PASSWORD_FILE := $(VENV)/demo-admin-password
+HOST := 127.0.0.1
+PORT := 8000
+
+.PHONY: run test demo-data install install-dev
+
+run: install demo-data
+	@echo
+	@echo "Beautique Store backend on http://$(HOST):$(PORT)"
+	@echo "  API docs:  http://$(HOST):$(PORT)/api/docs"
+	@echo "  Admin:     http://$(HOST):$(PORT)/admin"
+	@echo "  Staff login (admin and POST /api/admin/login): $(DEMO_ADMIN) / $$(cat $(DEMO_PASSWORD_FILE))"
+	@echo
+	$(DEMO) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Migrate, add the demo catalog when the catalog is empty and a few dozen demo orders
+# when there are no orders (so the admin dashboard shows a real picture), and create
+# or update the demo staff login (seed_admin changes nothing when nothing differs).
+demo-data: install $(DEMO_PASSWORD_FILE)
+	$(DEMO) $(BIN)/python manage.py migrate --noinput
+	@if $(DEMO) $(BIN)/python manage.py shell --no-imports -c "import sys; from catalog.models import Product; sys.exit(Product.objects.exists())"; \
+	then $(DEMO) $(BIN)/python manage.py seed_catalog; \
+	else echo "Catalog already has products: not seeding."; fi
+	@if $(DEMO) $(BIN)/python manage.py shell --no-imports -c "import sys; from orders.models import Order; sys.exit(Order.objects.exists())"; \
+	then $(DEMO) $(BIN)/python manage.py seed_demo_orders --count 40 --days 30; \
+	else echo "Orders already exist: not seeding demo orders."; fi
+	@$(DEMO) ADMIN_USERNAME=$(DEMO_ADMIN) ADMIN_EMAIL=$(DEMO_ADMIN)@beautique.local \
+		ADMIN_PASSWORD="$$(cat $(DEMO_PASSWORD_FILE))" $(BIN)/python manage.py seed_admin
+
+install: $(VENV)/.installed-runtime
+install-dev: $(VENV)/.installed-dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
+	$(PIP_INSTALL) -r requirements.txt
+	touch $@
+
+# requirements-dev.txt includes requirements.txt, so it also satisfies `install`.
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(PIP_INSTALL) -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-runtime
+
+# A random demo password, made once per checkout; it passes Django's password checks.
+$(DEMO_PASSWORD_FILE): | $(BIN)/python
+	umask 077 && $(BIN)/python -c "import secrets; print('demo-' + secrets.token_urlsafe(12))" > $@

@@ -1,0 +1,51 @@
+"""`GET /health` and `GET /api/health` (CONTRACT.md, "Operations")."""
+
+from datetime import datetime, timedelta
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+HEALTH_PATHS = ["/health", "/health/", "/api/health", "/api/health/"]
+
+
+@pytest.mark.parametrize("path", HEALTH_PATHS)
+def test_health_reports_a_reachable_database(api_client, path):
+    response = api_client.get(path)
+
+    assert response.status_code == 200
+    payload = response.json()
+    assert set(payload) == {"status", "database", "timestamp"}
+    assert payload["status"] == "healthy"
+    assert payload["database"] == "ok"
+    stamp = datetime.fromisoformat(payload["timestamp"])
+    assert stamp.utcoffset() == timedelta(hours=5)
+
+
+@pytest.mark.parametrize("path", HEALTH_PATHS)
+def test_health_is_503_when_the_database_is_unreachable(api_client, path):
+    refused = OperationalError('connection to server at "db.internal" failed: refused')
+    with mock.patch.object(BaseDatabaseWrapper, "cursor", side_effect=refused):
+        response = api_client.get(path)
+
+    assert response.status_code == 503
+    payload = response.json()
+    assert set(payload) == {"status", "database", "timestamp"}
+    assert payload["status"] == "unhealthy"
+    assert payload["database"] == "unreachable"
+    assert "db.internal" not in response.content.decode()
+
+
+def test_health_is_not_redirected_to_https_while_the_api_is(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()
+
+    assert client.get("/health").status_code == 200
+    assert client.get("/api/health/").status_code == 200
+    redirected = client.get("/api/categories")
+    assert redirected.status_code == 301
+    assert redirected["Location"] == "https://testserver/api/categories"

@@ -1,0 +1,117 @@
+"""Routing conventions (CONTRACT.md, "General rules"): both slash forms, no redirects,
+JSON GETs from the browser, and staff-only routes refused without a token."""
+
+import re
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from catalog.tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+# (method, path, expected status) for every public route; `{product}` is an active product.
+PUBLIC_ROUTES = [
+    ("get", "/health", 200),
+    ("get", "/api/health", 200),
+    ("get", "/api/schema", 200),
+    ("get", "/api/docs", 200),
+    ("get", "/api/redoc", 200),
+    ("get", "/api/products", 200),
+    ("get", "/api/products/bestsellers", 200),
+    ("get", "/api/products/{product}", 200),
+    ("get", "/api/categories", 200),
+    ("get", "/api/orders/track", 422),
+    ("post", "/api/orders", 422),
+    ("post", "/api/admin/login", 401),
+]
+LOGIN_BODY = {"username": "nobody", "password": "Not-the-password-1"}
+PUBLIC_STAFF_ROUTES = {"/api/admin/login", "/api/admin/token/refresh", "/api/admin/logout"}
+
+
+@pytest.fixture
+def product():
+    return ProductFactory()
+
+
+@pytest.mark.parametrize("slash", ["", "/"], ids=["bare", "slash"])
+@pytest.mark.parametrize(("method", "path", "expected"), PUBLIC_ROUTES)
+def test_public_route_answers_with_and_without_trailing_slash(
+    api_client, product, method, path, expected, slash
+):
+    url = path.format(product=product.id) + slash
+    body = LOGIN_BODY if path == "/api/admin/login" else {}
+
+    response = getattr(api_client, method)(url, body) if method == "post" else api_client.get(url)
+
+    assert response.status_code == expected, response.content[:300]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/products", "/api/categories", "/api/products/bestsellers", "/api/health"]
+)
+def test_get_with_json_content_type_and_no_body_is_an_ordinary_get(api_client, path):
+    response = api_client.get(path, headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 200
+
+
+def test_tracking_get_with_json_content_type_is_an_ordinary_get(api_client):
+    response = api_client.get(
+        "/api/orders/track",
+        {"order_id": "BQ-20261121-001", "phone": "03001234567"},
+        headers={"Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Order not found"}
+
+
+def test_docs_shortcut_redirects_to_swagger_ui(api_client):
+    for path in ("/docs", "/docs/"):
+        response = api_client.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == "/api/docs"
+
+
+def _routes(patterns, prefix=""):
+    """Every leaf route as one regex string, e.g. `api/products/(?P<pk>[^/]+)/?`."""
+    for entry in patterns:
+        part = str(entry.pattern).removeprefix("^").removesuffix("$")
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry.url_patterns, prefix + part)
+        elif isinstance(entry, URLPattern):
+            yield prefix + part
+
+
+def _example_path(route: str) -> str:
+    """A concrete path for a route regex, with a UUID for each path parameter."""
+    path = re.sub(r"\(\?P<\w+>[^)]*\)", str(uuid.uuid4()), route)
+    return "/" + path.removesuffix("/?")
+
+
+API_PATHS = sorted({_example_path(r) for r in _routes(get_resolver().url_patterns)})
+API_PATHS = [path for path in API_PATHS if path.startswith("/api/")]
+
+
+def test_every_api_route_resolves_with_and_without_trailing_slash():
+    assert "/api/products" in API_PATHS
+    for path in API_PATHS:
+        assert resolve(path).func is resolve(path + "/").func, path
+
+
+def test_every_staff_route_refuses_a_request_without_a_valid_token(api_client):
+    staff_paths = [
+        path
+        for path in API_PATHS
+        if path.startswith("/api/admin/") and path not in PUBLIC_STAFF_ROUTES
+    ]
+    assert "/api/admin/me" in staff_paths
+
+    for path in staff_paths:
+        for headers in ({}, {"Authorization": "Bearer not-a-token"}):
+            response = api_client.get(path, headers=headers)
+            assert response.status_code == 401, path
+            assert response["WWW-Authenticate"].startswith("Bearer"), path
+            assert list(response.json()) == ["detail"], path
