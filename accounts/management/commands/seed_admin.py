@@ -2,12 +2,15 @@ import os
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
 from accounts.services import seed_staff_user
+
+STORE_STAFF_GROUP = "Store staff"
 
 
 class Command(BaseCommand):
@@ -61,6 +64,11 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+        if staff and not user.groups.filter(name=STORE_STAFF_GROUP).exists():
+            # The admin permissions staff need (accounts/migrations/0002_store_staff_group.py).
+            user.groups.add(Group.objects.get(name=STORE_STAFF_GROUP))
+            if outcome == "unchanged":
+                outcome = "updated"
 
         kind = "staff member" if staff else "superuser"
         if outcome == "unchanged":
