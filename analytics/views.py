@@ -18,7 +18,7 @@ class DashboardView(APIView):
         description="Figures for the orders placed from start_date to end_date (inclusive, "
         "store-local order dates; all time by default). revenue_by_day covers that range, "
         "by default the last 30 days ending today. A start_date after end_date, a date "
-        "that is not YYYY-MM-DD, or a range longer than 366 days is a 422.",
+        "that is not YYYY-MM-DD, or a range longer than 3660 days (ten years) is a 422.",
         parameters=[DashboardQuerySerializer],
         responses={200: DashboardSerializer, 422: ValidationErrorSerializer},
         tags=["staff: analytics"],

@@ -5,13 +5,15 @@
 
 import math
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
+
+from beautique.parsers import body_too_large
 
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -47,7 +49,9 @@ def exception_handler(exc, context):
     with dotted field paths. Anything unexpected is left to Django, whose `handler500`
     answers a bare JSON 500.
     """
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, RequestDataTooBig):
+        exc = body_too_large()
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )

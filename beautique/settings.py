@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -168,14 +169,15 @@ CORS_ALLOWED_ORIGINS = env_list(
 )
 CORS_URLS_REGEX = r"^/(api/|health).*$"
 CORS_ALLOW_CREDENTIALS = False
+# The storefront may send Idempotency-Key with an order and must be able to read
+# Retry-After on a 429 and the CSV export's file name.
+CORS_ALLOW_HEADERS = (*default_headers, "idempotency-key")
+CORS_EXPOSE_HEADERS = ["Retry-After", "Content-Disposition"]
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "beautique.parsers.JSONObjectParser",
-        "rest_framework.parsers.MultiPartParser",
-        "rest_framework.parsers.FormParser",
-    ],
+    # JSON objects only; the image upload view declares its own multipart parser.
+    "DEFAULT_PARSER_CLASSES": ["beautique.parsers.JSONObjectParser"],
     # Secure by default: every view is staff-only unless it opts out (the public
     # catalog and order views declare no authentication and AllowAny).
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.StaffJWTAuthentication"],
@@ -220,6 +222,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api",
+    # The schema and docs are public; a stale token in Swagger's "Authorize" must not
+    # make them fail.
+    "SERVE_AUTHENTICATION": [],
     "PREPROCESSING_HOOKS": ["beautique.schema.document_api_paths"],
 }
 

@@ -22,6 +22,7 @@ api_patterns = [
 urlpatterns = [
     route("health", health, name="health"),
     route("docs", RedirectView.as_view(pattern_name="swagger-ui", permanent=False)),
+    re_path(r"^admin$", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
 ]

@@ -17,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 from rest_framework import exceptions, status
 from rest_framework.parsers import MultiPartParser
 
+from beautique.parsers import RequestTooLarge, content_length
 from catalog.models import ProductImage
 
 logger = logging.getLogger(__name__)
@@ -151,12 +152,6 @@ def delete_stored_files(names) -> None:
             logger.exception("Could not delete stored image %s", name)
 
 
-class UploadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "Upload too large."
-    default_code = "upload_too_large"
-
-
 class ImageStorageUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "Image storage is unavailable; nothing was stored. Try again later."
@@ -172,18 +167,13 @@ class ImageUploadParser(MultiPartParser):
     """
 
     def parse(self, stream, media_type=None, parser_context=None):
-        request = parser_context["request"]
         limit = settings.UPLOAD_MAX_REQUEST_BYTES
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit:
-            raise UploadTooLarge(f"The upload is larger than {megabytes(limit)} in total.")
+        if content_length(parser_context["request"]) > limit:
+            raise RequestTooLarge(f"The upload is larger than {megabytes(limit)} in total.")
         try:
             return super().parse(stream, media_type, parser_context)
         except RequestDataTooBig as exc:
-            raise UploadTooLarge("The form fields besides the files are too large.") from exc
+            raise RequestTooLarge("The form fields besides the files are too large.") from exc
         except TooManyFilesSent as exc:
             raise exceptions.ValidationError(
                 {"images": [f"Upload at most {MAX_FILES_PER_REQUEST} images at a time."]}

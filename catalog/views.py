@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beautique.exceptions import validation_error_body
-from beautique.parsers import JSONObjectParser
+from beautique.parsers import RequestTooLarge
 from beautique.schema import ErrorSerializer, ValidationErrorSerializer
 from catalog import selectors, services
 from catalog.filters import ProductFilter, StaffProductFilter
@@ -28,7 +28,6 @@ from catalog.uploads import (
     ImageStorageError,
     ImageStorageUnavailable,
     ImageUploadParser,
-    UploadTooLarge,
 )
 
 PRODUCT_ID_PARAMETER = OpenApiParameter(
@@ -142,7 +141,6 @@ class StaffProductListView(StaffProductView, generics.ListAPIView):
 
     serializer_class = ProductSerializer
     filterset_class = StaffProductFilter
-    parser_classes = [JSONObjectParser]
 
     def post(self, request):
         body = ProductCreateSerializer(data=request.data)
@@ -180,7 +178,6 @@ class StaffProductDetailView(StaffProductView, generics.RetrieveAPIView):
 
     serializer_class = ProductSerializer
     filter_backends = []
-    parser_classes = [JSONObjectParser]
 
     def get_object(self):
         return self.get_product(self.get_queryset())
@@ -239,7 +236,7 @@ class StaffProductImagesView(StaffProductView, APIView):
                 product=product, files=request.FILES.getlist(field), field=field
             )
         except FileTooLarge as exc:
-            raise UploadTooLarge(validation_error_body(exc.message_dict)["detail"]) from exc
+            raise RequestTooLarge(validation_error_body(exc.message_dict)["detail"]) from exc
         except ImageStorageError as exc:
             raise ImageStorageUnavailable() from exc
         return Response(

@@ -4,14 +4,12 @@ Every invalid value is a form error, which django-filter's backend raises as a D
 `ValidationError`: the exception handler answers a 422 naming the parameter.
 """
 
-import re
-
 from django import forms
 from django.db.models import Q
 from django_filters import rest_framework as filters
 
 from orders.models import DeliveryStatus, Order, OrderStatus, PaymentMethod, PaymentStatus
-from orders.phone import canonical_phone_or_none
+from orders.phone import canonical_phone_or_none, digits_only
 
 STAFF_ORDER_ORDERINGS = {
     "-created_at": ("-created_at", "-id"),
@@ -26,8 +24,6 @@ DEFAULT_STAFF_ORDER_ORDERING = STAFF_ORDER_ORDERINGS["-created_at"]
 # A search term with fewer digits than this is not looked for in phone numbers: "BQ-2026"
 # or "Flat 3" would otherwise match a great many of them.
 MIN_PHONE_SEARCH_DIGITS = 4
-
-_NOT_DIGIT = re.compile(r"\D")
 
 
 class StaffOrderFilterForm(forms.Form):
@@ -49,7 +45,7 @@ def phone_search(term: str) -> Q | None:
     inside the canonical numbers, without the leading zeros of a trunk or dialling prefix,
     which the canonical form never holds.
     """
-    digits = _NOT_DIGIT.sub("", term)
+    digits = digits_only(term)
     if len(digits) < MIN_PHONE_SEARCH_DIGITS:
         return None
     canonical = canonical_phone_or_none(term)

@@ -9,6 +9,7 @@ dialling prefix.
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
@@ -17,10 +18,20 @@ MIN_DIGITS = 10
 MAX_DIGITS = 15
 
 # Digits with spaces, hyphens, dots and parentheses between them, optionally after one `+`.
-_NOTATION = re.compile(r"\+?[\d\s().-]+")
-_NOT_DIGIT = re.compile(r"\D")
+_NOTATION = re.compile(r"\+?[0-9\s().-]+", re.ASCII)
+_NOT_DIGIT = re.compile(r"[^0-9]")
 
 LENGTH_MESSAGE = f"Phone must be {MIN_DIGITS}-{MAX_DIGITS} digits"
+
+
+def ascii_digits(text: str) -> str:
+    """`text` with every decimal digit in ASCII: Urdu and Arabic keyboards type `۰۳۰۰`."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def digits_only(text: str) -> str:
+    """The ASCII digits of `text`, in order (`+92 (300)` -> `92300`)."""
+    return _NOT_DIGIT.sub("", ascii_digits(text))
 
 
 def canonical_phone(value: str) -> str:
@@ -29,13 +40,13 @@ def canonical_phone(value: str) -> str:
     `value` must be 10-15 digits made of digits, spaces, hyphens, dots, parentheses
     and one leading `+`.
     """
-    text = value.strip()
+    text = ascii_digits(value).strip()
     if not _NOTATION.fullmatch(text):
         raise ValidationError(
             "Phone may contain only digits, spaces, hyphens, dots, parentheses and one leading +",
             code="invalid",
         )
-    digits = _NOT_DIGIT.sub("", text)
+    digits = digits_only(text)
     if not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
         raise ValidationError(LENGTH_MESSAGE, code="invalid")
 

@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from beautique.parsers import JSONObjectParser
 from beautique.schema import ErrorSerializer, ValidationErrorSerializer
 from orders.export import HEADER, export_filename, orders_csv_response
 from orders.filters import DEFAULT_STAFF_ORDER_ORDERING, StaffOrderFilter
@@ -43,7 +42,6 @@ class OrderCreateView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONObjectParser]
 
     @extend_schema(
         operation_id="orders_create",

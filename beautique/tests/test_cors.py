@@ -82,3 +82,26 @@ def test_admin_site_is_not_cross_origin(api_client):
     response = preflight(api_client, "/admin/login/", STOREFRONT, method="POST")
 
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_preflight_allows_the_idempotency_key_header_on_orders(api_client):
+    response = api_client.options(
+        "/api/orders",
+        headers={
+            "Origin": STOREFRONT,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, idempotency-key",
+        },
+    )
+
+    assert response.status_code == 200
+    assert {"content-type", "idempotency-key"} <= listed(response["Access-Control-Allow-Headers"])
+
+
+def test_the_storefront_can_read_retry_after_and_the_export_file_name(api_client):
+    response = api_client.get("/api/products", headers={"Origin": STOREFRONT})
+
+    assert listed(response["Access-Control-Expose-Headers"]) == {
+        "retry-after",
+        "content-disposition",
+    }

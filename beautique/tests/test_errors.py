@@ -80,6 +80,35 @@ def test_json_body_that_is_not_an_object_is_400(api_client, body):
     assert Order.objects.count() == 0
 
 
+@pytest.mark.parametrize("path", ["/api/orders", "/api/admin/login"])
+def test_json_nested_too_deeply_to_decode_is_400_not_a_crash(api_client, path):
+    body = '{"a": ' + "[" * 5000 + "]" * 5000 + "}"
+
+    response = api_client.post(path, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "JSON parse error - nested too deeply."}
+
+
+def test_json_body_over_the_size_limit_is_413_before_it_is_read(api_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = json.dumps({"customer_name": "x" * (1024 * 1024)})
+
+    response = api_client.post("/api/orders", body, content_type="application/json")
+
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is larger than 1 MB."}
+    assert Order.objects.count() == 0
+
+
+def test_a_form_body_is_415_where_the_api_takes_json(api_client):
+    response = api_client.post(
+        "/api/admin/login", {"username": "a", "password": "b"}, format="multipart"
+    )
+
+    assert response.status_code == 415
+
+
 @pytest.mark.parametrize("path", ["/api/nothing-here", "/api/nothing/here/", "/nothing-here"])
 def test_unknown_path_is_a_json_404(api_client, path):
     response = api_client.get(path)

@@ -115,3 +115,10 @@ def test_every_staff_route_refuses_a_request_without_a_valid_token(api_client):
             assert response.status_code == 401, path
             assert response["WWW-Authenticate"].startswith("Bearer"), path
             assert list(response.json()) == ["detail"], path
+
+
+def test_admin_without_its_slash_leads_to_the_admin(api_client):
+    response = api_client.get("/admin")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"

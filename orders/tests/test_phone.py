@@ -22,6 +22,8 @@ BAD_CHARACTERS = (
         "(0300) 123.4567",
         "  0300 123 4567  ",
         "0092-300-1234567",
+        "۰۳۰۰-۱۲۳۴۵۶۷",  # Urdu (Extended Arabic-Indic) digits
+        "٠٣٠٠١٢٣٤٥٦٧",  # Arabic-Indic digits
     ],
 )
 def test_notations_of_one_pakistani_number_are_one_number(notation):
