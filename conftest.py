@@ -71,3 +71,12 @@ def store_staff_client(store_staff_member):
     client = Client()
     client.force_login(store_staff_member)
     return client
+
+
+@pytest.fixture
+def owner_client(django_user_model):
+    """A superuser's API client: the store owner, who alone may delete for good."""
+    owner = django_user_model.objects.create_superuser(
+        username="owner", email="owner@beautique.pk", password="Sturdy-pass-2026"
+    )
+    return bearer_client(owner)

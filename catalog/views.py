@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import IsActiveSuperuser
 from beautique.exceptions import validation_error_body
 from beautique.parsers import RequestTooLarge
 from beautique.schema import ErrorSerializer, ValidationErrorSerializer
@@ -183,9 +184,10 @@ class StaffProductDetailView(StaffProductView, generics.RetrieveAPIView):
         return self.get_product(self.get_queryset())
 
     def put(self, request, pk):
+        product = self.get_product()
         body = ProductUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        product = services.update_product(product=self.get_product(), data=body.validated_data)
+        product = services.update_product(product=product, data=body.validated_data)
         return Response(self.product_data(product))
 
     patch = put
@@ -198,11 +200,14 @@ class StaffProductDetailView(StaffProductView, generics.RetrieveAPIView):
 @extend_schema(
     tags=["staff: products"],
     summary="Delete a product permanently",
-    description="Removes the product and its images; orders keep their snapshot of it.",
+    description="Removes the product and its images; orders keep their snapshot of it. "
+    "Superusers only, as in the Django admin: other staff soft delete.",
     parameters=[PRODUCT_ID_PARAMETER],
     responses={204: None},
 )
 class StaffProductPermanentDeleteView(StaffProductView, APIView):
+    permission_classes = [IsActiveSuperuser]
+
     def delete(self, request, pk):
         services.delete_product(product=self.get_product())
         return Response(status=status.HTTP_204_NO_CONTENT)

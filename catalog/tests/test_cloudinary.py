@@ -185,7 +185,7 @@ def test_uploads_go_to_cloudinary_and_its_secure_url_is_shown(staff_client, fake
 
 
 def test_permanent_delete_destroys_the_cloudinary_files(
-    staff_client, fake_cloudinary, django_capture_on_commit_callbacks
+    staff_client, owner_client, fake_cloudinary, django_capture_on_commit_callbacks
 ):
     product = ProductFactory()
     staff_client.post(
@@ -197,7 +197,7 @@ def test_permanent_delete_destroys_the_cloudinary_files(
     stem = uploaded["files"]["file"][0].rsplit(".", 1)[0]
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.delete(f"/api/admin/products/{product.pk}/permanent")
+        response = owner_client.delete(f"/api/admin/products/{product.pk}/permanent")
 
     assert response.status_code == 204
     (destroy,) = fake_cloudinary.destroys()

@@ -272,8 +272,8 @@ def test_unknown_or_malformed_ids_are_404(staff_client, method, product_id):
         assert response.json() == {"detail": "Product not found."}
 
 
-def test_permanent_delete_and_upload_of_a_malformed_id_are_404(staff_client):
-    assert staff_client.delete("/api/admin/products/xyz/permanent").status_code == 404
+def test_permanent_delete_and_upload_of_a_malformed_id_are_404(staff_client, owner_client):
+    assert owner_client.delete("/api/admin/products/xyz/permanent").status_code == 404
     assert staff_client.post("/api/admin/products/xyz/images", {}).status_code == 404
 
 
@@ -496,7 +496,7 @@ def test_is_active_true_restores_a_soft_deleted_product(staff_client, api_client
     assert api_client.get(f"/api/products/{product.pk}").status_code == 200
 
 
-def test_permanent_delete_removes_the_product_and_keeps_orders_whole(staff_client):
+def test_permanent_delete_removes_the_product_and_keeps_orders_whole(staff_client, owner_client):
     product = ProductFactory(name="Silk Maxi Dress")
     ProductImageFactory.create_batch(2, product=product)
     other = ProductFactory()
@@ -524,7 +524,7 @@ def test_permanent_delete_removes_the_product_and_keeps_orders_whole(staff_clien
     }
     item = OrderItem.objects.create(order=order, product=product, **snapshot)
 
-    response = staff_client.delete(f"{detail_url(product)}/permanent")
+    response = owner_client.delete(f"{detail_url(product)}/permanent")
 
     assert response.status_code == 204
     assert list(Product.objects.all()) == [other]
@@ -536,11 +536,27 @@ def test_permanent_delete_removes_the_product_and_keeps_orders_whole(staff_clien
     assert staff_client.get(detail_url(product)).status_code == 404
 
 
-def test_permanent_delete_also_removes_a_soft_deleted_product(staff_client):
+def test_permanent_delete_also_removes_a_soft_deleted_product(owner_client):
     product = ProductFactory(is_active=False)
 
-    assert staff_client.delete(f"{detail_url(product)}/permanent/").status_code == 204
+    assert owner_client.delete(f"{detail_url(product)}/permanent/").status_code == 204
     assert not Product.objects.exists()
+
+
+def test_only_a_superuser_deletes_for_good_other_staff_get_403(staff_client):
+    product = ProductFactory()
+
+    response = staff_client.delete(f"{detail_url(product)}/permanent")
+
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Only a superuser may do this."}
+    assert Product.objects.filter(pk=product.pk).exists()
+
+
+def test_a_malformed_id_is_404_even_with_a_bad_body(staff_client):
+    response = staff_client.put("/api/admin/products/not-a-uuid", {"regular_price": "x"})
+
+    assert response.status_code == 404
 
 
 # --- refusals ----------------------------------------------------------------------

@@ -283,7 +283,7 @@ def test_when_the_database_fails_after_storing_the_files_are_removed(
 
 
 def test_dropping_an_uploaded_image_deletes_its_file_after_commit(
-    staff_client, django_capture_on_commit_callbacks
+    staff_client, owner_client, django_capture_on_commit_callbacks
 ):
     product = ProductFactory()
     first, second = post_images(
@@ -306,7 +306,7 @@ def test_dropping_an_uploaded_image_deletes_its_file_after_commit(
 
 
 def test_permanent_delete_deletes_uploaded_files_after_commit(
-    staff_client, django_capture_on_commit_callbacks
+    staff_client, owner_client, django_capture_on_commit_callbacks
 ):
     product = ProductFactory()
     ProductImageFactory(product=product)
@@ -314,7 +314,7 @@ def test_permanent_delete_deletes_uploaded_files_after_commit(
     assert len(stored_files()) == 2
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.delete(f"/api/admin/products/{product.pk}/permanent")
+        response = owner_client.delete(f"/api/admin/products/{product.pk}/permanent")
 
     assert response.status_code == 204
     assert stored_files() == []
