@@ -188,6 +188,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "beautique.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "order_tracking": os.environ.get("TRACKING_THROTTLE_RATE", "30/minute"),
+        # Placing an order writes rows and takes the day's order-number lock: a public
+        # endpoint must not be an open tap.
+        "order_create": os.environ.get("ORDER_THROTTLE_RATE", "20/minute"),
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "COERCE_DECIMAL_TO_STRING": False,

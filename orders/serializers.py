@@ -191,6 +191,10 @@ class OrderLineInputSerializer(serializers.Serializer):
     color = serializers.CharField(max_length=50)
     quantity = serializers.IntegerField(min_value=1, max_value=99)
 
+    def validate_size(self, value: str) -> str:
+        """Size codes are upper case (`S`...`XXL`); `m` means `M`, as in the catalog filter."""
+        return value.upper()
+
 
 class OrderCreateSerializer(serializers.Serializer):
     """The body of `POST /api/orders`: field rules only; the catalog checks are the service's."""

@@ -42,6 +42,8 @@ class OrderCreateView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "order_create"
 
     @extend_schema(
         operation_id="orders_create",

@@ -8,6 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.throttling import ScopedRateThrottle
 
 from catalog.models import ProductImage
 from catalog.tests.factories import CategoryFactory, ProductFactory, ProductImageFactory
@@ -333,3 +334,35 @@ def test_a_product_in_a_deactivated_category_cannot_be_ordered(api_client):
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["items.0.product_id"]
     assert counts() == (0, 0, 0)
+
+
+def test_the_21st_order_in_a_minute_from_one_client_is_throttled(api_client, monkeypatch):
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "order_create", "20/minute")
+    product = ProductFactory(sizes=["M"], colors=["Maroon"])
+    body = order_payload({"product_id": str(product.pk)})
+    start = datetime.datetime(2026, 11, 21, 7, 0, tzinfo=datetime.UTC)
+
+    with time_machine.travel(start, tick=False):
+        placed = [api_client.post(URL, body, format="json") for _ in range(20)]
+        throttled = api_client.post(URL, body, format="json")
+    with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+        later = api_client.post(URL, body, format="json")
+
+    assert [response.status_code for response in placed] == [201] * 20
+    assert throttled.status_code == 429
+    assert throttled.headers["Retry-After"] == "60"
+    assert set(throttled.json()) == {"detail"}
+    assert later.status_code == 201
+    assert Order.objects.count() == 21
+
+
+def test_size_is_matched_in_any_case_and_stored_as_the_catalog_spells_it(api_client):
+    product = ProductFactory(sizes=["M", "XL"], colors=["Maroon"])
+
+    response = api_client.post(
+        URL, order_payload({"product_id": str(product.pk), "size": "xl"}), format="json"
+    )
+
+    assert response.status_code == 201
+    assert response.json()["items"][0]["size"] == "XL"
+    assert OrderItem.objects.get().size == "XL"
