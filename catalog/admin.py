@@ -27,6 +27,7 @@ from catalog.services import (
     create_product,
     deactivate_product,
     delete_product,
+    format_money,
     update_product,
     validate_product_fields,
 )
@@ -37,11 +38,6 @@ def thumbnail(image: ProductImage | None, css_class: str = "thumb"):
     if image is None:
         return mark_safe('<span class="thumb-none"></span>')
     return format_html('<img class="{}" src="{}" alt="" loading="lazy">', css_class, image.src)
-
-
-def money(amount) -> str:
-    """`12,500` or `12,499.50`: a price as staff read it (PKR)."""
-    return f"{amount:,.2f}".removesuffix(".00")
 
 
 def error_messages(error: ValidationError) -> list[str]:
@@ -331,11 +327,11 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.display(description="Regular price", ordering="regular_price")
     def regular(self, product):
-        return money(product.regular_price)
+        return format_money(product.regular_price)
 
     @admin.display(description="Sale price", ordering="sale_price", empty_value="-")
     def sale(self, product):
-        return None if product.sale_price is None else money(product.sale_price)
+        return None if product.sale_price is None else format_money(product.sale_price)
 
     @admin.display(description="Bestseller", boolean=True, ordering="is_bestseller")
     def bestseller(self, product):

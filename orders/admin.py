@@ -1,8 +1,9 @@
 """Orders in the Django admin: where staff follow up, confirm payments and dispatch.
 
 Orders come from customers only (no add) and are never deleted. Every status change,
-from the order form or from a list action, goes through `change_order_status`, so the
-history names the staff member who made it.
+from the order form or from a list action, goes through the status service
+(`change_order_status`, `change_orders_status`), so the history names the staff member
+who made it.
 """
 
 from urllib.parse import quote
@@ -14,12 +15,12 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from catalog.admin import money
+from catalog.services import format_money
 from orders.export import export_filename, orders_csv_response
 from orders.filters import phone_search
 from orders.models import Order, OrderStatus, OrderStatusEvent, PaymentStatus, StatusField
 from orders.phone import canonical_phone_or_none
-from orders.services import change_order_status
+from orders.services import change_order_status, change_orders_status
 
 STATUS_FORM_FIELDS = (
     StatusField.PAYMENT,
@@ -44,7 +45,7 @@ def whatsapp_url(order: Order) -> str | None:
         return None
     message = (
         f"Assalam-o-Alaikum {order.customer_name}, this is Beautique Store about your "
-        f"order {order.order_id} of PKR {money(order.total_amount)}."
+        f"order {order.order_id} of PKR {format_money(order.total_amount)}."
     )
     return f"https://wa.me/{digits}?text={quote(message)}"
 
@@ -61,7 +62,7 @@ class OrderStatusEventInline(admin.TabularInline):
     model = OrderStatusEvent
     verbose_name = "status change"
     verbose_name_plural = "Status history"
-    fields = ("created_at", "field", "from_status", "to_status", "changed_by", "note")
+    fields = ("created_at", "field", "from_status", "to_status", "changed_by")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -173,7 +174,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="Total (PKR)", ordering="total_amount")
     def total(self, order):
-        return money(order.total_amount)
+        return format_money(order.total_amount)
 
     @admin.display(description="Payment", ordering="payment_status")
     def payment_badge(self, order):
@@ -219,8 +220,8 @@ class OrderAdmin(admin.ModelAdmin):
                     item.size,
                     item.color,
                     item.quantity,
-                    money(item.unit_price),
-                    money(item.line_total),
+                    format_money(item.unit_price),
+                    format_money(item.line_total),
                 )
                 for item in order.items.all()
             ),
@@ -232,16 +233,15 @@ class OrderAdmin(admin.ModelAdmin):
             '<tfoot><tr><th colspan="6" class="amount">Total (PKR)</th>'
             '<th class="amount">{}</th></tr></tfoot></table>',
             rows,
-            money(order.total_amount),
+            format_money(order.total_amount),
         )
 
-    # Actions: one status-service call per order that is not already there.
+    # Actions: one status-service call for all the selected orders not already there.
 
     def _set_status(self, request, queryset, field: str, value: str):
-        changed = 0
-        for order in queryset.exclude(**{field: value}).order_by("created_at"):
-            change_order_status(order=order, changed_by=request.user, **{field: value})
-            changed += 1
+        orders = list(queryset.exclude(**{field: value}).order_by("created_at"))
+        change_orders_status(orders=orders, changed_by=request.user, **{field: value})
+        changed = len(orders)
         unchanged = queryset.count() - changed
         label = field.replace("_", " ")
         message = f"Set the {label} of {changed} order(s) to {value}."

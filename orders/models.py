@@ -3,6 +3,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+# An order has 1 to MAX_ORDER_LINES lines of 1 to MAX_LINE_QUANTITY pieces each.
+MAX_ORDER_LINES = 50
+MAX_LINE_QUANTITY = 99
 
 
 class PaymentMethod(models.TextChoices):
@@ -67,8 +72,10 @@ class Order(models.Model):
     # The contract has null for "no notes", so null is the one empty value here.
     tracking_notes = models.TextField(max_length=2000, null=True, blank=True)  # noqa: DJ001
     order_date = models.DateField(db_index=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Set by the services (not auto_now): an imported or demo order keeps the moment it
+    # was placed, and a status change dated in the past keeps its own time.
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
     idempotency_key = models.CharField(
         max_length=255, null=True, blank=True, unique=True, editable=False
     )
@@ -110,7 +117,8 @@ class OrderItem(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(quantity__gte=1, quantity__lte=99), name="order_item_quantity_range"
+                condition=Q(quantity__gte=1, quantity__lte=MAX_LINE_QUANTITY),
+                name="order_item_quantity_range",
             ),
             models.CheckConstraint(
                 condition=Q(unit_price__gte=0), name="order_item_price_not_negative"
@@ -137,8 +145,7 @@ class OrderStatusEvent(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    note = models.TextField(blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]

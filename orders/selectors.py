@@ -1,9 +1,10 @@
-"""Reads of orders: the detail query and customer tracking."""
+"""Reads of orders: the detail query, customer tracking and the staff list."""
 
 import uuid
 
 from django.db.models import Prefetch, QuerySet
 
+from orders.filters import DEFAULT_STAFF_ORDER_ORDERING
 from orders.models import Order, OrderStatusEvent
 from orders.phone import canonical_phone_or_none
 
@@ -44,3 +45,8 @@ def order_by_reference(reference: str, queryset: QuerySet[Order] | None = None) 
     except ValueError:
         lookup = {"order_id": reference.strip().upper()}
     return queryset.filter(**lookup).first()
+
+
+def staff_orders() -> QuerySet[Order]:
+    """Every order, newest first: the staff list and export before their filters."""
+    return Order.objects.order_by(*DEFAULT_STAFF_ORDER_ORDERING)

@@ -4,7 +4,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from orders.models import Order, OrderItem, OrderStatusEvent, PaymentMethod
+from orders.models import (
+    MAX_LINE_QUANTITY,
+    MAX_ORDER_LINES,
+    Order,
+    OrderItem,
+    OrderStatusEvent,
+    PaymentMethod,
+)
 from orders.phone import canonical_phone
 from orders.services import CUSTOMER_FIELDS
 
@@ -189,7 +196,7 @@ class OrderLineInputSerializer(serializers.Serializer):
     product_id = serializers.UUIDField()
     size = serializers.CharField(max_length=8)
     color = serializers.CharField(max_length=50)
-    quantity = serializers.IntegerField(min_value=1, max_value=99)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
 
     def validate_size(self, value: str) -> str:
         """Size codes are upper case (`S`...`XXL`); `m` means `M`, as in the catalog filter."""
@@ -217,8 +224,8 @@ class OrderCreateSerializer(serializers.Serializer):
     items = serializers.ListField(
         child=OrderLineInputSerializer(),
         min_length=1,
-        max_length=50,
-        help_text="1-50 lines. Name, unit price and image come from the catalog.",
+        max_length=MAX_ORDER_LINES,
+        help_text=f"1-{MAX_ORDER_LINES} lines. Name, unit price and image come from the catalog.",
     )
 
     def validate(self, attrs):

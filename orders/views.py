@@ -12,9 +12,14 @@ from rest_framework.views import APIView
 
 from beautique.schema import ErrorSerializer, ValidationErrorSerializer
 from orders.export import HEADER, export_filename, orders_csv_response
-from orders.filters import DEFAULT_STAFF_ORDER_ORDERING, StaffOrderFilter
+from orders.filters import StaffOrderFilter
 from orders.models import Order
-from orders.selectors import order_by_reference, orders_with_details, track_order
+from orders.selectors import (
+    order_by_reference,
+    orders_with_details,
+    staff_orders,
+    track_order,
+)
 from orders.serializers import (
     OrderCreateSerializer,
     OrderDetailSerializer,
@@ -120,11 +125,6 @@ ORDER_REFERENCE_PARAMETER = OpenApiParameter(
     OpenApiParameter.PATH,
     description="The order's UUID `id` or its `order_id` (`BQ-20261121-007`).",
 )
-
-
-def staff_orders():
-    """Every order, newest first: the list and export before their filters."""
-    return Order.objects.order_by(*DEFAULT_STAFF_ORDER_ORDERING)
 
 
 def order_or_404(reference: str, queryset=None) -> Order:

@@ -238,6 +238,20 @@ def test_a_status_action_leaves_orders_already_there_alone(store_staff_client):
     assert history(pending) == [("payment_status", "Pending", "Paid", "shopkeeper")]
 
 
+def test_a_status_action_takes_the_same_queries_for_2_orders_as_for_40(store_staff_client):
+    def verify(orders):
+        with CaptureQueriesContext(connection) as queries:
+            response = run_action(store_staff_client, "mark_payment_verified", orders)
+        assert response.status_code == 302
+        return len(queries)
+
+    two = verify(OrderFactory.create_batch(2))
+    forty = OrderFactory.create_batch(40)
+
+    assert verify(forty) == two
+    assert OrderStatusEvent.objects.filter(to_status="Verified").count() == 42
+
+
 def test_saving_the_order_page_records_each_status_change_with_the_staff_member(
     store_staff_client,
 ):

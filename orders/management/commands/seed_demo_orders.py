@@ -1,21 +1,16 @@
 """`manage.py seed_demo_orders --count N --days D`: demo orders for the dashboard and load tests.
 
-Orders are placed with `place_order` (so items, prices and totals come from the
-catalog exactly as for a customer) and moved on with `change_order_status` (so their
-history is written as for any change). Both services work on "now", so afterwards
-each order is moved back to the moment it is meant to have been placed: it takes its
-day's next number from the daily sequence (`BQ-<day>-NNN`, numbered in time order),
-and its timestamps and its history's follow. The numbers `place_order` first took
-from today's sequence for those orders are given back (see `give_back_numbers`), so
-today's real orders carry on right after today's demo ones.
+Orders are placed with `place_orders` (the rules of `place_order`: items, prices and
+totals come from the catalog exactly as for a customer) at the moment each is meant
+to have been placed, so every order carries its own day's id (`BQ-<day>-NNN`, numbered
+in time order and continuing that day's sequence). They are then walked through their
+steps (paid, verified, processing, ready, out for delivery, delivered, or cancelled)
+with `apply_status_updates`, each step dated when it would have happened, so their
+history reads as if staff had moved them along.
 
-Speed (10,000 orders are used for load tests): every order costs one `place_order`
-call and, if it moved on, one `change_order_status` call taking it straight to its
-stage, each changed status recorded once and dated when that step would have
-happened. Dates are then written with one multi-row statement per table.
-
-Each batch of orders is placed and dated in one transaction: a failure leaves whole,
-correctly numbered and dated batches behind, never a half-made order.
+Orders go in batches of `BATCH_SIZE`, one transaction each (a failure leaves whole
+batches behind, never a half-made order); a batch costs a fixed handful of queries.
+The same `--seed` and the same moment give the same orders.
 """
 
 import random
@@ -24,25 +19,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Product
-from orders.models import (
-    DailyOrderSequence,
-    DeliveryStatus,
-    Order,
-    OrderStatus,
-    OrderStatusEvent,
-    PaymentMethod,
-    PaymentStatus,
-)
-from orders.services import change_order_status, format_order_id, next_order_number, place_order
+from orders.models import DeliveryStatus, OrderStatus, PaymentMethod, PaymentStatus
+from orders.services import StatusUpdate, apply_status_updates, place_orders
 
 BATCH_SIZE = 500
-# Both services open a savepoint per call; PostgreSQL slows down when one transaction
-# holds many thousands of them, so orders are placed and dated in batches.
-ORDERS_PER_TRANSACTION = 500
 
 FIRST_NAMES = [
     "Ayesha", "Fatima", "Zainab", "Maryam", "Hira", "Sana", "Mahnoor", "Iqra", "Amna",
@@ -73,6 +57,9 @@ AREAS = [
 ]  # fmt: skip
 NOTES = ["", "", "", "Please call before delivery", "Gift wrap please", "Deliver after 5 pm"]
 
+# How often an order is placed in each store-local hour (0-23): quiet at night, busy
+# in the afternoon and busiest in the evening.
+HOUR_WEIGHTS = [2, 1, 1, 0, 0, 0, 0, 1, 2, 3, 5, 6, 7, 7, 6, 6, 7, 8, 9, 10, 11, 11, 8, 4]
 # How far an order has got, with its weight, by how many days ago it was placed.
 STAGES = ("received", "paid", "verified", "processing", "ready", "dispatched", "delivered")
 STAGE_WEIGHTS = [
@@ -81,11 +68,13 @@ STAGE_WEIGHTS = [
     (5, (6, 6, 8, 20, 15, 20, 25)),
     (10, (3, 2, 3, 5, 5, 7, 75)),
 ]
-# Orders at least a day old and not delivered are cancelled this often.
+# Orders at least a day old that have not left the shop are cancelled this often.
 CANCEL_SHARE = 0.06
-# Hours from one step to the next: payment, processing, ready, courier, delivered.
+CANCELLABLE = ("received", "paid", "verified", "processing", "ready")
+# Hours from the previous step to this one.
 STEP_HOURS = {
     "paid": (1, 24),
+    "verified": (1, 12),
     "processing": (2, 24),
     "ready": (24, 72),
     "dispatched": (4, 24),
@@ -101,14 +90,16 @@ class PlannedOrder:
     customer: dict
     items: list[dict]
     payment_method: str
-    changes: dict = field(default_factory=dict)
-    # When each changed status got its new value.
-    changed_at: dict[str, datetime] = field(default_factory=dict)
-    order: Order | None = None
+    # The status changes that move it along, in order, each with when it happened.
+    steps: list[tuple[datetime, dict]] = field(default_factory=list)
 
-    @property
-    def last_change(self) -> datetime:
-        return max(self.changed_at.values(), default=self.placed_at)
+    def request(self) -> dict:
+        return {
+            "customer": self.customer,
+            "items": self.items,
+            "payment_method": self.payment_method,
+            "placed_at": self.placed_at,
+        }
 
 
 def digits(rng: random.Random, count: int) -> str:
@@ -165,19 +156,23 @@ def demo_items(rng: random.Random, products: list[Product]) -> list[dict]:
 
 def placement_times(rng: random.Random, count: int, days: int, now: datetime) -> list[datetime]:
     """`count` store-local times over the last `days` days (today included, never after
-    `now`), busier towards today, sorted."""
+    `now`), busier towards today and in the evening (`HOUR_WEIGHTS`), sorted."""
     today = timezone.localdate(now)
-    opening = timedelta(hours=9)
     times = []
-    weights = [2 - offset / days for offset in range(days)]
-    for offset in rng.choices(range(days), weights, k=count):
-        day = today - timedelta(days=offset)
-        start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
-        if offset == 0:
-            span = (now - start).total_seconds()
-            times.append(start + timedelta(seconds=rng.uniform(0, span)))
-        else:
-            times.append(start + opening + timedelta(seconds=rng.uniform(0, 14.5 * 3600)))
+    day_weights = [2 - offset / days for offset in range(days)]
+    for offset in rng.choices(range(days), day_weights, k=count):
+        midnight = timezone.make_aware(
+            datetime.combine(today - timedelta(days=offset), datetime.min.time())
+        )
+        # Today only up to now: the hour under way counts for the part of it gone by.
+        hours_gone = min(24, (now - midnight).total_seconds() / 3600)
+        if hours_gone <= 0:  # the very first instant of today
+            times.append(now)
+            continue
+        weights = [w * min(1, max(0, hours_gone - hour)) for hour, w in enumerate(HOUR_WEIGHTS)]
+        start = midnight + timedelta(hours=rng.choices(range(24), weights)[0])
+        span = min(3600, (now - start).total_seconds())
+        times.append(start + timedelta(seconds=rng.uniform(0, span)))
     return sorted(times)
 
 
@@ -186,78 +181,70 @@ def furthest_stage(rng: random.Random, age_days: int) -> str:
     return rng.choices(STAGES, weights)[0]
 
 
-def plan_progress(rng: random.Random, plan: PlannedOrder, stage: str, cancelled: bool, now):
-    """Fill in the status changes that take `plan` to `stage` (then cancelled, if so), and
-    when each happened: in order, after the order was placed, never after `now`."""
+def plan_steps(rng: random.Random, plan: PlannedOrder, stage: str, cancelled: bool, now):
+    """The status changes that take `plan` to `stage` (then cancelled, if so), one step
+    at a time, each after the one before and never after `now`."""
     reached = STAGES.index(stage)
     at = plan.placed_at
 
-    def step(name: str) -> datetime:
+    def step(name: str, **changes) -> None:
         nonlocal at
         low, high = STEP_HOURS[name]
         at = min(at + timedelta(hours=rng.uniform(low, high)), now)
-        return at
-
-    def change(status_field: str, value: str, when: datetime, notes: str | None) -> None:
-        plan.changes[status_field] = value
-        plan.changed_at[status_field] = when
-        plan.changes["tracking_notes"] = notes
+        plan.steps.append((at, changes))
 
     if reached >= STAGES.index("paid"):
-        paid = PaymentStatus.PAID if stage == "paid" else PaymentStatus.VERIFIED
-        plan.changes["payment_status"] = paid
-        plan.changed_at["payment_status"] = step("paid")
+        step("paid", payment_status=PaymentStatus.PAID)
+    if reached >= STAGES.index("verified"):
+        step("verified", payment_status=PaymentStatus.VERIFIED)
     if reached >= STAGES.index("processing"):
-        change("order_status", OrderStatus.PROCESSING, step("processing"), "Stitching in progress")
-        plan.changes["estimated_delivery"] = timezone.localdate(plan.placed_at) + timedelta(
-            days=PROMISED_DAYS
+        step(
+            "processing",
+            order_status=OrderStatus.PROCESSING,
+            estimated_delivery=timezone.localdate(plan.placed_at) + timedelta(days=PROMISED_DAYS),
+            tracking_notes="Stitching in progress",
         )
     if reached >= STAGES.index("ready"):
-        change("order_status", OrderStatus.READY, step("ready"), "Packed and ready to dispatch")
+        step("ready", order_status=OrderStatus.READY, tracking_notes="Packed and ready to dispatch")
     if reached >= STAGES.index("dispatched"):
-        change(
-            "delivery_status",
-            DeliveryStatus.OUT_FOR_DELIVERY,
-            step("dispatched"),
-            "With the courier",
+        step(
+            "dispatched",
+            delivery_status=DeliveryStatus.OUT_FOR_DELIVERY,
+            tracking_notes="With the courier",
         )
     if stage == "delivered":
-        delivered_at = step("delivered")
-        change("order_status", OrderStatus.DELIVERED, delivered_at, "Delivered")
-        change("delivery_status", DeliveryStatus.DELIVERED, delivered_at, "Delivered")
+        step(
+            "delivered",
+            order_status=OrderStatus.DELIVERED,
+            delivery_status=DeliveryStatus.DELIVERED,
+            tracking_notes="Delivered",
+        )
     if cancelled:
-        change(
-            "order_status",
-            OrderStatus.CANCELLED,
-            step("cancelled"),
-            "Cancelled at the customer's request",
+        step(
+            "cancelled",
+            order_status=OrderStatus.CANCELLED,
+            tracking_notes="Cancelled at the customer's request",
         )
 
 
-def update_each(model, pk_values: list, columns: dict[str, list]) -> None:
-    """Set each row's own values for `columns` (field name -> one value per row) in one
-    multi-row statement: much faster than `bulk_update`'s CASE expressions at this size."""
-    if not pk_values:
-        return
-    fields = [model._meta.get_field(name) for name in columns]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = (
-        f"UPDATE {quote(model._meta.db_table)} SET {assignments} "
-        f"WHERE {quote(model._meta.pk.column)} = %s"
-    )
-    rows = [
-        [
-            *(
-                f.get_db_prep_value(values[index], connection)
-                for f, values in zip(fields, columns.values(), strict=True)
-            ),
-            model._meta.pk.get_db_prep_value(pk, connection),
-        ]
-        for index, pk in enumerate(pk_values)
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+def plan_orders(rng: random.Random, count: int, days: int, products, now) -> list[PlannedOrder]:
+    """`count` orders over the last `days` days, in the order they were placed."""
+    today = timezone.localdate(now)
+    plans = []
+    for placed_at in placement_times(rng, count, days, now):
+        customer, method = demo_customer(rng)
+        plan = PlannedOrder(
+            placed_at=placed_at,
+            customer=customer,
+            items=demo_items(rng, products),
+            payment_method=method,
+        )
+        age = (today - timezone.localdate(placed_at)).days
+        stage = furthest_stage(rng, age)
+        cancelled = stage in CANCELLABLE and age >= 1 and rng.random() < CANCEL_SHARE
+        plan_steps(rng, plan, stage, cancelled, now)
+        plans.append(plan)
+    return plans
 
 
 class Command(BaseCommand):
@@ -272,121 +259,42 @@ class Command(BaseCommand):
         parser.add_argument(
             "--days", type=int, default=30, help="Spread them over this many days (default 30)."
         )
-        parser.add_argument("--seed", type=int, help="Random seed, for a repeatable set.")
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=1,
+            help="Random seed (default 1): the same seed, the same orders.",
+        )
 
     def handle(self, *args, count, days, seed, **options):
         if count < 1:
             raise CommandError("--count must be at least 1.")
         if days < 1:
             raise CommandError("--days must be at least 1.")
-        products = list(Product.objects.filter(is_active=True).exclude(sizes=[]).exclude(colors=[]))
+        products = list(Product.objects.visible().exclude(sizes=[]).exclude(colors=[]))
         if not products:
             raise CommandError(
                 "The catalog has no active products to order: run `manage.py seed_catalog` first."
             )
 
         started = time.perf_counter()
-        plans = self.plan(random.Random(seed), count, days, products)
-        today = timezone.localdate()
-        # Today's orders first, in time order: they keep the numbers `place_order` gives
-        # them, and the ones taken for earlier days' orders are the last of the sequence.
-        in_placing_order = sorted(
-            plans, key=lambda plan: (timezone.localdate(plan.placed_at) != today, plan.placed_at)
-        )
-        for start in range(0, count, ORDERS_PER_TRANSACTION):
-            batch = in_placing_order[start : start + ORDERS_PER_TRANSACTION]
+        plans = plan_orders(random.Random(seed), count, days, products, timezone.now())
+        for start in range(0, count, BATCH_SIZE):
+            batch = plans[start : start + BATCH_SIZE]
             with transaction.atomic():
-                for plan in batch:
-                    plan.order, _created = place_order(
-                        customer=plan.customer,
-                        items=plan.items,
-                        payment_method=plan.payment_method,
-                    )
-                    if plan.changes:
-                        change_order_status(order=plan.order, **plan.changes)
-                self.give_back_numbers(batch)
-                self.date_orders(batch)
-                self.date_history(batch)
+                orders = place_orders(requests=[plan.request() for plan in batch])
+                apply_status_updates(
+                    updates=[
+                        StatusUpdate(order, changes, at)
+                        for plan, order in zip(batch, orders, strict=True)
+                        for at, changes in plan.steps
+                    ]
+                )
 
-        moved = sum(1 for plan in plans if plan.changes)
+        moved = sum(1 for plan in plans if plan.steps)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Placed {count} demo orders over {days} days ({moved} moved on) "
                 f"in {time.perf_counter() - started:.1f}s."
             )
         )
-
-    def plan(self, rng: random.Random, count: int, days: int, products) -> list[PlannedOrder]:
-        now = timezone.now()
-        today = timezone.localdate(now)
-        plans = []
-        for placed_at in placement_times(rng, count, days, now):
-            customer, method = demo_customer(rng)
-            plan = PlannedOrder(
-                placed_at=placed_at,
-                customer=customer,
-                items=demo_items(rng, products),
-                payment_method=method,
-            )
-            age = (today - timezone.localdate(placed_at)).days
-            stage = furthest_stage(rng, age)
-            cancelled = stage != "delivered" and age >= 1 and rng.random() < CANCEL_SHARE
-            plan_progress(rng, plan, stage, cancelled, now)
-            plans.append(plan)
-        return plans
-
-    def give_back_numbers(self, plans: list[PlannedOrder]) -> None:
-        """Return the numbers `place_order` took for orders that belong to an earlier day.
-
-        They are the last ones of their day's sequence, taken in this transaction, which
-        holds the sequence row's lock until it commits: nobody else can have taken a
-        number since, so lowering the sequence is what rolling those orders back would
-        do. The update is guarded: unless the sequence still ends with exactly these
-        numbers, it is left alone (a gap, never a duplicate).
-        """
-        taken: dict = {}
-        for plan in plans:
-            if plan.order.order_date != timezone.localdate(plan.placed_at):
-                number = int(plan.order.order_id.rsplit("-", 1)[1])
-                taken.setdefault(plan.order.order_date, []).append(number)
-        for day, numbers in taken.items():
-            low, high = min(numbers), max(numbers)
-            if len(numbers) == high - low + 1:
-                DailyOrderSequence.objects.filter(date=day, last_number=high).update(
-                    last_number=low - 1
-                )
-
-    def date_orders(self, plans: list[PlannedOrder]) -> None:
-        """Move each order to its day: that day's next number, and its own timestamps."""
-        order_ids = []
-        for plan in plans:
-            day = timezone.localdate(plan.placed_at)
-            order_ids.append(
-                plan.order.order_id
-                if plan.order.order_date == day
-                else format_order_id(day, next_order_number(day))
-            )
-        update_each(
-            Order,
-            [plan.order.pk for plan in plans],
-            {
-                "order_id": order_ids,
-                "order_date": [timezone.localdate(plan.placed_at) for plan in plans],
-                "created_at": [plan.placed_at for plan in plans],
-                "updated_at": [plan.last_change for plan in plans],
-            },
-        )
-
-    def date_history(self, plans: list[PlannedOrder]) -> None:
-        """Date each recorded status change when its step happened."""
-        changed_at = {plan.order.pk: plan.changed_at for plan in plans if plan.changes}
-        order_pks = list(changed_at)
-        event_pks, times = [], []
-        for start in range(0, len(order_pks), BATCH_SIZE):
-            events = OrderStatusEvent.objects.filter(
-                order_id__in=order_pks[start : start + BATCH_SIZE]
-            ).values_list("pk", "order_id", "field")
-            for pk, order_pk, status_field in events:
-                event_pks.append(pk)
-                times.append(changed_at[order_pk][status_field])
-        update_each(OrderStatusEvent, event_pks, {"created_at": times})
