@@ -1,13 +1,18 @@
 """Routing conventions (CONTRACT.md, "General rules"): both slash forms, no redirects,
 JSON GETs from the browser, and staff-only routes refused without a token."""
 
+import contextlib
+import datetime
 import re
 import uuid
 
 import pytest
+import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 
 from catalog.tests.factories import ProductFactory
+from conftest import bearer_client
 
 pytestmark = pytest.mark.django_db
 
@@ -101,15 +106,15 @@ def test_every_api_route_resolves_with_and_without_trailing_slash():
         assert resolve(path).func is resolve(path + "/").func, path
 
 
-def test_every_staff_route_refuses_a_request_without_a_valid_token(api_client):
-    staff_paths = [
-        path
-        for path in API_PATHS
-        if path.startswith("/api/admin/") and path not in PUBLIC_STAFF_ROUTES
-    ]
-    assert "/api/admin/me" in staff_paths
+STAFF_PATHS = [
+    path for path in API_PATHS if path.startswith("/api/admin/") and path not in PUBLIC_STAFF_ROUTES
+]
 
-    for path in staff_paths:
+
+def test_every_staff_route_refuses_a_request_without_a_valid_token(api_client):
+    assert "/api/admin/me" in STAFF_PATHS
+
+    for path in STAFF_PATHS:
         for headers in ({}, {"Authorization": "Bearer not-a-token"}):
             response = api_client.get(path, headers=headers)
             assert response.status_code == 401, path
@@ -122,3 +127,28 @@ def test_admin_without_its_slash_leads_to_the_admin(api_client):
 
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize("refusal", ["expired", "deactivated", "password changed", "not staff"])
+def test_every_staff_route_refuses_every_token_that_lost_its_right(django_user_model, refusal):
+    user = django_user_model.objects.create_user(
+        username="clerk", password="Sturdy-pass-2026", is_staff=refusal != "not staff"
+    )
+    client = bearer_client(user)
+    if refusal == "deactivated":
+        user.is_active = False
+        user.save()
+    if refusal == "password changed":
+        user.set_password("Another-sturdy-pass-2026")
+        user.save()
+    later = timezone.now() + datetime.timedelta(hours=24, seconds=1)
+    clock = time_machine.travel(later) if refusal == "expired" else contextlib.nullcontext()
+    expected = 403 if refusal == "not staff" else 401
+
+    with clock:
+        for path in STAFF_PATHS:
+            response = client.get(path)
+            assert response.status_code == expected, path
+            assert list(response.json()) == ["detail"], path
+            if expected == 401:
+                assert response["WWW-Authenticate"].startswith("Bearer"), path
