@@ -33,7 +33,7 @@ class OrderStatus(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     NOT_STARTED = "Not Started"
     IN_PROGRESS = "In Progress"
-    OUT_FOR_DELIVERY = "Out for Delivery"
+    OUT_FOR_DELIVERY = "Out for Delivery", "Out for Delivery"
     DELIVERED = "Delivered"
 
 
