@@ -1,6 +1,36 @@
+import datetime
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from rest_framework.test import APIClient
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        metavar="ISO_MOMENT",
+        help=(
+            "Run the whole suite with the clock moved to this moment (it keeps ticking), "
+            "e.g. --clock 2031-07-15T10:00+05:00: no test may depend on today's date."
+        ),
+    )
+
+
+def pytest_configure(config):
+    clock = config.getoption("--clock")
+    if clock:
+        moment = datetime.datetime.fromisoformat(clock)
+        if moment.tzinfo is None:
+            raise pytest.UsageError("--clock needs a UTC offset, e.g. 2031-07-15T10:00+05:00")
+        traveller = time_machine.travel(moment, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config):
+    clock = config.getoption("--clock")
+    return f"clock moved to {clock}" if clock else None
 
 
 @pytest.fixture(autouse=True)

@@ -61,7 +61,7 @@ def make_order(order_id, created_at, *, payment, status, delivery, lines):
             unit_price=Decimal(price),
             line_total=line_total,
         )
-    Order.objects.filter(pk=order.pk).update(created_at=created_at)
+    Order.objects.filter(pk=order.pk).update(created_at=created_at, updated_at=created_at)
     order.refresh_from_db()
     return order
 

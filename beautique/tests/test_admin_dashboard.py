@@ -17,60 +17,64 @@ pytestmark = pytest.mark.django_db
 NOON_IN_KARACHI = datetime.datetime(2026, 11, 21, 7, 0, tzinfo=datetime.UTC)
 
 
+@pytest.fixture(autouse=True)
+def _at_noon_in_karachi():
+    """Every step (the staff login, the orders, each page) happens on the same day, so
+    neither the figures nor the login session depend on today's date."""
+    with time_machine.travel(NOON_IN_KARACHI, tick=False):
+        yield
+
+
 def order(order_id: str, day: str, hour: int, **fields) -> Order:
     placed = OrderFactory(order_id=order_id, order_date=datetime.date.fromisoformat(day), **fields)
     created = timezone.make_aware(datetime.datetime.combine(placed.order_date, datetime.time(hour)))
-    Order.objects.filter(pk=placed.pk).update(created_at=created)
+    Order.objects.filter(pk=placed.pk).update(created_at=created, updated_at=created)
     return placed
 
 
 @pytest.fixture
 def shop_history():
-    with time_machine.travel(NOON_IN_KARACHI, tick=False):
-        order("BQ-20261121-001", "2026-11-21", 9, total_amount=Decimal("5000"))
-        order(
-            "BQ-20261121-002", "2026-11-21", 10, total_amount=Decimal("7000"), payment_status="Paid"
-        )
-        order(
-            "BQ-20261110-001",
-            "2026-11-10",
-            15,
-            total_amount=Decimal("20000"),
-            payment_status="Verified",
-            order_status="Delivered",
-            delivery_status="Delivered",
-        )
-        order(
-            "BQ-20261112-001",
-            "2026-11-12",
-            11,
-            total_amount=Decimal("9000"),
-            payment_status="Verified",
-            order_status="Cancelled",
-        )
-        order(
-            "BQ-20261030-001",
-            "2026-10-30",
-            18,
-            total_amount=Decimal("3000"),
-            payment_status="Verified",
-            order_status="Ready",
-        )
-        order(
-            "BQ-20261115-001",
-            "2026-11-15",
-            12,
-            total_amount=Decimal("4000"),
-            payment_status="Paid",
-            order_status="Cancelled",
-        )
-        order("BQ-20261001-001", "2026-10-01", 12, total_amount=Decimal("1000"))
-        yield
+    order("BQ-20261121-001", "2026-11-21", 9, total_amount=Decimal("5000"))
+    order("BQ-20261121-002", "2026-11-21", 10, total_amount=Decimal("7000"), payment_status="Paid")
+    order(
+        "BQ-20261110-001",
+        "2026-11-10",
+        15,
+        total_amount=Decimal("20000"),
+        payment_status="Verified",
+        order_status="Delivered",
+        delivery_status="Delivered",
+    )
+    order(
+        "BQ-20261112-001",
+        "2026-11-12",
+        11,
+        total_amount=Decimal("9000"),
+        payment_status="Verified",
+        order_status="Cancelled",
+    )
+    order(
+        "BQ-20261030-001",
+        "2026-10-30",
+        18,
+        total_amount=Decimal("3000"),
+        payment_status="Verified",
+        order_status="Ready",
+    )
+    order(
+        "BQ-20261115-001",
+        "2026-11-15",
+        12,
+        total_amount=Decimal("4000"),
+        payment_status="Paid",
+        order_status="Cancelled",
+    )
+    order("BQ-20261001-001", "2026-10-01", 12, total_amount=Decimal("1000"))
+    yield
 
 
 def dashboard(client):
-    with time_machine.travel(NOON_IN_KARACHI, tick=False):
-        response = client.get("/admin/")
+    response = client.get("/admin/")
     assert response.status_code == 200
     return response
 

@@ -43,7 +43,7 @@ HEADER = [
 def make_order(day: int = 21, **fields) -> Order:
     created_at = datetime.datetime(2026, 11, day, 12, tzinfo=datetime.UTC)
     order = OrderFactory(order_date=datetime.date(2026, 11, day), **fields)
-    Order.objects.filter(pk=order.pk).update(created_at=created_at)
+    Order.objects.filter(pk=order.pk).update(created_at=created_at, updated_at=created_at)
     return order
 
 

@@ -31,7 +31,7 @@ def make_order(created_at: datetime.datetime | None = None, **fields) -> Order:
     created_at = created_at or at(21)
     fields.setdefault("order_date", created_at.date())
     order = OrderFactory(**fields)
-    Order.objects.filter(pk=order.pk).update(created_at=created_at)
+    Order.objects.filter(pk=order.pk).update(created_at=created_at, updated_at=created_at)
     order.refresh_from_db()
     return order
 
