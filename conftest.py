@@ -35,7 +35,8 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_media(settings, tmp_path):
-    """Each test starts with an empty cache (throttles) and its own media folder.
+    """Each test starts with an empty cache (throttles) and its own media and cache
+    folders.
 
     Static files are collected only when the production image is built, so pages that
     link them (the admin, /api/docs) resolve them from the apps, as in development.
@@ -49,6 +50,11 @@ def _isolated_cache_and_media(settings, tmp_path):
     }
     settings.STATIC_ROOT = tmp_path / "staticfiles"
     settings.STATIC_ROOT.mkdir()
+    if settings.CACHES["shared"]["BACKEND"].endswith("SharedFileCache"):
+        settings.CACHES = {
+            **settings.CACHES,
+            "shared": {**settings.CACHES["shared"], "LOCATION": tmp_path / "cache"},
+        }
     cache.clear()
     yield
     cache.clear()

@@ -3,10 +3,12 @@
 `{"detail": str}`, plus `"errors": {dotted.path: [str]}` for validation failures.
 """
 
+import logging
 import math
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -14,6 +16,22 @@ from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from beautique.parsers import body_too_large
+
+logger = logging.getLogger(__name__)
+
+
+DATABASE_RETRY_AFTER_SECONDS = 5
+UNREACHABLE_DATABASE_ERRORS = (OperationalError, InterfaceError)
+"""What Django raises when the database is down, hung or cut off (not a bad query)."""
+
+
+class ServiceUnavailable(exceptions.APIException):
+    """A dependency the request needs is down: try again shortly (503, Retry-After)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The store is briefly unavailable. Please try again in a moment."
+    default_code = "service_unavailable"
+    wait = DATABASE_RETRY_AFTER_SECONDS
 
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -46,7 +64,8 @@ def exception_handler(exc, context):
     """Render every API error in the contract's envelope.
 
     Validation failures (DRF's and the services' Django `ValidationError`) are 422s
-    with dotted field paths. Anything unexpected is left to Django, whose `handler500`
+    with dotted field paths. A database that cannot be reached is a 503 with
+    Retry-After. Anything unexpected is left to Django, whose `handler500`
     answers a bare JSON 500.
     """
     if isinstance(exc, RequestDataTooBig):
@@ -59,6 +78,9 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, UNREACHABLE_DATABASE_ERRORS):
+        logger.error("Database unreachable: %s: %s", type(exc).__name__, exc)
+        exc = ServiceUnavailable()
     if not isinstance(exc, exceptions.APIException):
         return None
 

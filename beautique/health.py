@@ -1,5 +1,6 @@
 import logging
 
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -8,6 +9,9 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from beautique.exceptions import DATABASE_RETRY_AFTER_SECONDS
+from beautique.pgbackend.base import HEALTH_CHECK_DEADLINE_SECONDS, query_deadline
+
 logger = logging.getLogger(__name__)
 
 HealthSerializer = inline_serializer(
@@ -15,9 +19,26 @@ HealthSerializer = inline_serializer(
     {
         "status": serializers.ChoiceField(choices=["healthy", "unhealthy"]),
         "database": serializers.ChoiceField(choices=["ok", "unreachable"]),
+        "cache": serializers.ChoiceField(
+            choices=["ok", "unreachable"],
+            help_text="The shared cache (throttles, sign-in counters). Unreachable is "
+            "degraded, not down: each process then counts on its own, and the answer "
+            "stays 200 so a load balancer keeps the instance.",
+        ),
         "timestamp": serializers.DateTimeField(),
     },
 )
+
+
+def database_reachable() -> bool:
+    try:
+        with query_deadline(HEALTH_CHECK_DEADLINE_SECONDS), connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.error("Health check could not reach the database: %s", error)
+        return False
+    return True
 
 
 @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer}, tags=["operations"])
@@ -25,20 +46,19 @@ HealthSerializer = inline_serializer(
 @authentication_classes([])
 @permission_classes([AllowAny])
 def health(request):
-    """Liveness and database reachability, for load balancers and Docker's HEALTHCHECK."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        database_ok = True
-    except DatabaseError:
-        logger.exception("Health check could not reach the database")
-        database_ok = False
+    """Liveness and each dependency, for load balancers and Docker's HEALTHCHECK.
+
+    503 only when the database is unreachable: without it nothing works. The cache
+    being unreachable is reported but stays 200.
+    """
+    database_ok = database_reachable()
     return Response(
         {
             "status": "healthy" if database_ok else "unhealthy",
             "database": "ok" if database_ok else "unreachable",
+            "cache": "ok" if cache.reachable() else "unreachable",
             "timestamp": timezone.localtime().isoformat(),
         },
         status=200 if database_ok else 503,
+        headers=None if database_ok else {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
     )

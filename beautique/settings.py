@@ -105,18 +105,49 @@ DATABASES = {
 # Behind a transaction-pooling proxy (PgBouncer, Neon's "-pooler" host) server-side
 # cursors break; the CSV export then reads its chunks client-side.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS")
+# A database that is down or hung must cost a request seconds, not a worker: connecting
+# gives up after DB_CONNECT_TIMEOUT, the server cancels a statement after
+# DB_STATEMENT_TIMEOUT (0: no limit; pooled hosts that reject startup options need 0),
+# and beautique.pgbackend cuts the connection of a hung server a little later.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT") or 15)
+    DATABASES["default"]["ENGINE"] = "beautique.pgbackend"
+    DATABASES["default"]["QUERY_DEADLINE_SECONDS"] = float(
+        os.environ.get("DB_QUERY_DEADLINE") or (DB_STATEMENT_TIMEOUT or 15) + 3
+    )
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+    if DB_STATEMENT_TIMEOUT:
+        options["options"] = (
+            f"{options.get('options', '')} -c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}"
+        ).strip()
 
+# The cache holds throttles and sign-in failure counts, so every worker must share it:
+# Redis when REDIS_URL is set (needed when several servers serve the store), otherwise
+# files that every worker of this one server reads. `default` fails over to a cache of
+# the process alone while the shared one is unreachable (beautique/cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_SOCKET_TIMEOUT = float(os.environ.get("CACHE_SOCKET_TIMEOUT") or 0.5)
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "beautique"),
-        }
+    SHARED_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "beautique"),
+        "OPTIONS": {
+            "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+            "socket_timeout": CACHE_SOCKET_TIMEOUT,
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SHARED_CACHE = {
+        "BACKEND": "beautique.cache.SharedFileCache",
+        "LOCATION": os.environ.get("CACHE_DIR") or BASE_DIR / ".cache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+    }
+CACHES = {
+    "default": {"BACKEND": "beautique.cache.FailoverCache", "OPTIONS": {"SHARED": "shared"}},
+    "shared": SHARED_CACHE,
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -229,6 +260,8 @@ SPECTACULAR_SETTINGS = {
     # make them fail.
     "SERVE_AUTHENTICATION": [],
     "PREPROCESSING_HOOKS": ["beautique.schema.document_api_paths"],
+    # /health reports the database and the cache with the same two values.
+    "ENUM_NAME_OVERRIDES": {"Reachability": ["ok", "unreachable"]},
 }
 
 # Production hardening; `manage.py check --deploy` passes with DEBUG off.

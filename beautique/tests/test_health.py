@@ -19,9 +19,10 @@ def test_health_reports_a_reachable_database(api_client, path):
 
     assert response.status_code == 200
     payload = response.json()
-    assert set(payload) == {"status", "database", "timestamp"}
+    assert set(payload) == {"status", "database", "cache", "timestamp"}
     assert payload["status"] == "healthy"
     assert payload["database"] == "ok"
+    assert payload["cache"] == "ok"
     stamp = datetime.fromisoformat(payload["timestamp"])
     assert stamp.utcoffset() == timedelta(hours=5)
 
@@ -33,8 +34,9 @@ def test_health_is_503_when_the_database_is_unreachable(api_client, path):
         response = api_client.get(path)
 
     assert response.status_code == 503
+    assert response["Retry-After"] == "5"
     payload = response.json()
-    assert set(payload) == {"status", "database", "timestamp"}
+    assert set(payload) == {"status", "database", "cache", "timestamp"}
     assert payload["status"] == "unhealthy"
     assert payload["database"] == "unreachable"
     assert "db.internal" not in response.content.decode()

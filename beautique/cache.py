@@ -1,0 +1,186 @@
+"""The cache every part of the store uses, which never takes the store down with it.
+
+Throttles and sign-in failure counters live in the cache; they protect the shop but
+are not the shop. `FailoverCache` (the `default` cache) sends every call to the shared
+cache (the `shared` alias: Redis, or a file cache all workers of one server share)
+and, when that cache is unreachable, to a cache of this process alone. So an order is
+still placed and tracked with Redis down, and sign-in is still limited, per process,
+rather than not at all. After a failure the shared cache is left alone for
+`RETRY_SECONDS`, so a hung Redis costs one socket timeout per process per interval,
+not one per request, and the failure is logged at most once a minute.
+"""
+
+import contextlib
+import logging
+import os
+import pickle
+import threading
+import time
+import zlib
+
+from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.files import locks
+from django.db import DatabaseError
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE_ERRORS = (RedisError, DatabaseError, OSError)
+"""What the shared cache raises when it cannot be reached (Redis, database, files)."""
+
+RETRY_SECONDS = 5
+LOG_EVERY_SECONDS = 60
+
+
+class _Outage:
+    """This process's view of the shared cache: when to try it again, when last logged."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.retry_at = 0.0
+        self.logged_at = float("-inf")
+
+    def skipping(self) -> bool:
+        return time.monotonic() < self.retry_at
+
+    def record(self, alias: str, error: Exception) -> None:
+        now = time.monotonic()
+        with self.lock:
+            self.retry_at = now + RETRY_SECONDS
+            should_log = now - self.logged_at >= LOG_EVERY_SECONDS
+            if should_log:
+                self.logged_at = now
+        if should_log:
+            logger.warning(
+                "Cache %r unreachable (%s: %s); using this process's own cache for now",
+                alias,
+                type(error).__name__,
+                error,
+            )
+
+    def reset(self) -> None:
+        with self.lock:
+            self.retry_at = 0.0
+            self.logged_at = float("-inf")
+
+
+_outages: dict[str, _Outage] = {}
+_local_caches: dict[str, LocMemCache] = {}
+
+
+class FailoverCache(BaseCache):
+    """The `OPTIONS["SHARED"]` cache, or this process's own cache while it is unreachable."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+        options = params.get("OPTIONS", {})
+        self.shared_alias = options["SHARED"]
+        self.outage = _outages.setdefault(self.shared_alias, _Outage())
+        self.local = _local_caches.setdefault(
+            self.shared_alias, LocMemCache(f"failover-{self.shared_alias}", {"TIMEOUT": None})
+        )
+
+    @property
+    def shared(self) -> BaseCache:
+        return caches[self.shared_alias]
+
+    def reachable(self) -> bool:
+        """Whether the shared cache answers now (the health check asks)."""
+        try:
+            self.shared.has_key("beautique:health")
+        except UNREACHABLE_ERRORS as error:
+            self.outage.record(self.shared_alias, error)
+            return False
+        return True
+
+    def _call(self, method: str, *args, **kwargs):
+        if not self.outage.skipping():
+            try:
+                return getattr(self.shared, method)(*args, **kwargs)
+            except UNREACHABLE_ERRORS as error:
+                self.outage.record(self.shared_alias, error)
+        return getattr(self.local, method)(*args, **kwargs)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None, **kwargs):
+        return self._call("add", key, value, timeout, version, **kwargs)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None, **kwargs):
+        return self._call("set", key, value, timeout, version, **kwargs)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", key, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._call("incr", key, delta, version)
+
+    def decr(self, key, delta=1, version=None):
+        return self._call("decr", key, delta, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None, **kwargs):
+        return self._call("set_many", data, timeout, version, **kwargs)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", keys, version)
+
+    def clear(self):
+        """Empty both caches and forget any outage (tests, deploys)."""
+        self.local.clear()
+        self.outage.reset()
+        self._call("clear")
+
+    def close(self, **kwargs):
+        self.shared.close(**kwargs)
+
+
+class SharedFileCache(FileBasedCache):
+    """Django's file cache, with `add`, `incr` and `decr` atomic across processes.
+
+    Django's file cache does each as a read, then a write, and its `incr` re-sets the
+    key with the default timeout: two workers could both "add" one key, and a failure
+    counter's window would never close. Here they run under an exclusive lock on one
+    file of the cache folder, and a counter keeps its expiry.
+    """
+
+    @contextlib.contextmanager
+    def _locked(self):
+        self._createdir()
+        with open(os.path.join(self._dir, "counters.lock"), "ab") as lock:
+            locks.lock(lock, locks.LOCK_EX)
+            try:
+                yield
+            finally:
+                locks.unlock(lock)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with self._locked():
+            return super().add(key, value, timeout, version)
+
+    def incr(self, key, delta=1, version=None):
+        with self._locked():
+            try:
+                with open(self._key_to_file(key, version), "rb") as f:
+                    expiry = pickle.load(f)
+                    value = pickle.loads(zlib.decompress(f.read()))
+            except (FileNotFoundError, EOFError):
+                expiry, value = 0, None
+            now = time.time()
+            if expiry is not None and expiry < now:
+                raise ValueError(f"Key '{key}' not found")
+            value += delta
+            self.set(key, value, None if expiry is None else expiry - now, version)
+            return value

@@ -1,0 +1,125 @@
+"""PostgreSQL that gives up on a server that has stopped answering.
+
+A stopped server refuses connections and the driver says so at once; a hung one
+(SIGSTOP, a frozen VM, a network black hole) accepts bytes and never replies, and
+neither `connect_timeout` (new connections only) nor `statement_timeout` (the server
+must be running to enforce it) ends a query already waiting on it. Here every query,
+and Django's pre-request health check of a persistent connection, runs under a
+deadline: a watchdog thread shuts the socket of a query that outlives it, the driver
+raises `OperationalError` (the API answers 503), Django discards the connection, and
+the next request connects afresh, so the store recovers by itself.
+"""
+
+import contextlib
+import heapq
+import itertools
+import socket
+import threading
+import time
+
+from django.db import DatabaseError
+from django.db.backends.postgresql import base
+
+DEFAULT_QUERY_DEADLINE_SECONDS = 20.0
+HEALTH_CHECK_DEADLINE_SECONDS = 3.0
+
+_override = threading.local()
+
+
+@contextlib.contextmanager
+def query_deadline(seconds: float):
+    """Queries on this thread inside the block get `seconds` (the health check's)."""
+    previous = getattr(_override, "seconds", None)
+    _override.seconds = seconds
+    try:
+        yield
+    finally:
+        _override.seconds = previous
+
+
+class Watchdog:
+    """One thread per process that cuts the sockets of queries past their deadline."""
+
+    def __init__(self):
+        self._lock = threading.Condition()
+        self._deadlines: list[tuple[float, int, int]] = []
+        self._running: dict[int, int] = {}
+        self._ids = itertools.count()
+        self._thread = None
+
+    @contextlib.contextmanager
+    def watching(self, fileno: int, seconds: float):
+        watch_id = next(self._ids)
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._watch, name="db-query-watchdog", daemon=True
+                )
+                self._thread.start()
+            self._running[watch_id] = fileno
+            heapq.heappush(self._deadlines, (time.monotonic() + seconds, watch_id, fileno))
+            self._lock.notify()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running.pop(watch_id, None)
+
+    def _watch(self):
+        with self._lock:
+            while True:
+                while self._deadlines and self._deadlines[0][1] not in self._running:
+                    heapq.heappop(self._deadlines)
+                if not self._deadlines:
+                    self._lock.wait()
+                    continue
+                deadline, watch_id, fileno = self._deadlines[0]
+                wait = deadline - time.monotonic()
+                if wait > 0:
+                    self._lock.wait(wait)
+                    continue
+                heapq.heappop(self._deadlines)
+                del self._running[watch_id]
+                _shut(fileno)
+
+
+def _shut(fileno: int) -> None:
+    """Shut the socket down under the waiting driver (which then sees it closed)."""
+    with contextlib.suppress(OSError):
+        sock = socket.socket(fileno=fileno)
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        finally:
+            sock.detach()
+
+
+watchdog = Watchdog()
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.execute_wrappers.append(self._within_deadline)
+
+    @property
+    def query_deadline_seconds(self) -> float:
+        override = getattr(_override, "seconds", None)
+        if override is not None:
+            return override
+        return self.settings_dict.get("QUERY_DEADLINE_SECONDS") or DEFAULT_QUERY_DEADLINE_SECONDS
+
+    def _socket(self) -> int:
+        with self.wrap_database_errors:
+            return self.connection.fileno()
+
+    def _within_deadline(self, execute, sql, params, many, context):
+        with watchdog.watching(self._socket(), self.query_deadline_seconds):
+            return execute(sql, params, many, context)
+
+    def is_usable(self):
+        try:
+            fileno = self._socket()
+        except DatabaseError:
+            return False
+        with watchdog.watching(fileno, HEALTH_CHECK_DEADLINE_SECONDS):
+            return super().is_usable()
