@@ -20,8 +20,8 @@ COPY . .
 # collectstatic only needs some SECRET_KEY to import the settings: this throwaway value
 # exists for this one command and is not part of the image's environment.
 RUN SECRET_KEY=build-only-collectstatic DEBUG=0 python manage.py collectstatic --noinput \
-    && mkdir -p /app/media \
-    && chown app:app /app/media
+    && mkdir -p /app/media /app/.cache \
+    && chown app:app /app/media /app/.cache
 
 USER app
 EXPOSE 7860
