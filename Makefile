@@ -1,6 +1,7 @@
 # Beautique Store backend.
 #   make run    local demo on http://127.0.0.1:8000 (migrated, seeded, with a staff login)
 #   make test   what CI runs: lint, format check, migration check, the whole test suite
+#   make bench  the load benchmark (PostgreSQL, wrk), printing the README's table
 # Both create .venv on first use and reinstall only when a requirements file changes.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -14,7 +15,7 @@ DEMO_PASSWORD_FILE := $(VENV)/demo-admin-password
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: run test demo-data install install-dev
+.PHONY: run test bench demo-data install install-dev
 
 run: install demo-data
 	@echo
@@ -30,6 +31,11 @@ test: install-dev
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Load test of the production server on PostgreSQL (bench/run.py; not part of `test`).
+# BENCH_ARGS="--before <git ref>" compares with an earlier version in the same run.
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Migrate, add the demo catalog when the catalog is empty and a few dozen demo orders
 # when there are no orders (so the admin dashboard shows a real picture), and create
