@@ -14,7 +14,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
@@ -128,7 +128,14 @@ def authenticate_staff(*, username: str, password: str, client_ip: str):
     if over_limit:
         raise TooManyFailedLogins(max(counter.seconds_until_reset() for counter in over_limit))
 
-    user = authenticate(username=username, password=password)
+    try:
+        user = authenticate(username=username, password=password)
+    except DatabaseError:
+        # Not a failed login: nothing was checked. Uncount it, so an outage does not
+        # lock out the staff who tried to sign in during it.
+        by_username.release()
+        by_client.release()
+        raise
     if user is None or not user.is_staff:
         raise InvalidCredentials()
 

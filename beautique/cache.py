@@ -88,7 +88,10 @@ class FailoverCache(BaseCache):
         return caches[self.shared_alias]
 
     def reachable(self) -> bool:
-        """Whether the shared cache answers now (the health check asks)."""
+        """Whether the shared cache answers (the health check asks). While an outage is
+        recent it is not asked again, so a hung cache does not slow every probe."""
+        if self.outage.skipping():
+            return False
         try:
             self.shared.has_key("beautique:health")
         except UNREACHABLE_ERRORS as error:

@@ -241,3 +241,24 @@ def test_the_django_admin_answers_503_too_when_the_database_is_unreachable(
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "db.internal" not in response.content.decode()
+
+
+def test_health_does_not_wait_on_a_hung_cache_again_while_the_outage_is_recent(
+    api_client, redis_hung
+):
+    answers = [api_client.get("/health").json()["cache"] for _ in range(3)]
+
+    assert answers == ["unreachable"] * 3
+    assert len(redis_hung.accepted) == 1
+
+
+def test_sign_in_attempts_during_a_database_outage_do_not_lock_the_staff_out(
+    api_client, staff_user, settings
+):
+    settings.LOGIN_USERNAME_FAILURE_LIMIT = 2
+    settings.LOGIN_CLIENT_FAILURE_LIMIT = 2
+    with mock.patch("accounts.services.authenticate", side_effect=UNREACHABLE):
+        outage = [login(api_client).status_code for _ in range(4)]
+
+    assert outage == [503] * 4
+    assert login(api_client).status_code == 200
