@@ -2,10 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from beautique.health import health
+from beautique.media import serve_media
 from beautique.routing import route
 
 api_patterns = [
@@ -27,10 +27,9 @@ urlpatterns = [
     path("api/", include(api_patterns)),
 ]
 
-if settings.DEBUG and settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+# Pictures on local disk are served by the app, in production too; Cloudinary serves its own.
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    urlpatterns += [re_path(r"^media/(?P<path>.+)$", serve_media, name="media")]
 
 handler400 = "beautique.errors.bad_request"
 handler403 = "beautique.errors.permission_denied"
