@@ -1,5 +1,7 @@
 """Response headers that are project conventions, set in one place for every route."""
 
+from csp.constants import NONE
+from csp.middleware import CSPMiddleware
 from django.utils.cache import add_never_cache_headers
 
 STAFF_API_PREFIX = "/api/admin/"
@@ -22,3 +24,24 @@ class NeverCacheStaffAPI:
         if request.path_info.startswith(STAFF_API_PREFIX):
             add_never_cache_headers(response)
         return response
+
+
+# What a JSON, CSV or picture answer may load, run or be framed by: nothing.
+NOTHING_ALLOWED = {"default-src": [NONE], "frame-ancestors": [NONE]}
+
+
+class ContentSecurityPolicy(CSPMiddleware):
+    """django-csp's middleware: HTML pages get `settings.CONTENT_SECURITY_POLICY`, every
+    other answer a policy that allows nothing.
+
+    Only the admin, /api/docs and /api/redoc are pages. JSON, the CSV export and the
+    pictures are never meant to be rendered as one; should a browser do so anyway, the
+    policy keeps anything in them from running, and no site may frame them.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        is_page = response.get("Content-Type", "").startswith("text/html")
+        if not report_only and parts.config is None and not is_page:
+            parts.config = NOTHING_ALLOWED
+        return parts
