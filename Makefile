@@ -8,7 +8,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
-# The demo runs with DEBUG on: no SECRET_KEY needed, media and static files served locally.
+# The demo runs with DEBUG on: no SECRET_KEY needed, static files served by runserver.
 DEMO := DEBUG=1
 DEMO_ADMIN := admin
 DEMO_PASSWORD_FILE := $(VENV)/demo-admin-password

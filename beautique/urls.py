@@ -1,18 +1,31 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from beautique.health import health
+from beautique.media import serve_media
 from beautique.routing import route
+
+# ReDoc adds its styles as inline <style> elements, some while its script loads, before
+# any nonce could reach it, and runs its search in a worker made from a blob: URL. The
+# page shows only the generated schema, so inline styles there risk nothing.
+redoc = csp_replace({"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})(
+    SpectacularRedocView.as_view(url_name="schema")
+)
 
 api_patterns = [
     route("health", health, name="api-health"),
     route("schema", SpectacularAPIView.as_view(), name="schema"),
-    route("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    route("redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    route("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    route("redoc", redoc, name="redoc"),
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
     path("", include("accounts.urls")),
@@ -27,10 +40,9 @@ urlpatterns = [
     path("api/", include(api_patterns)),
 ]
 
-if settings.DEBUG and settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+# Pictures on local disk are served by the app, in production too; Cloudinary serves its own.
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    urlpatterns += [re_path(r"^media/(?P<path>.+)$", serve_media, name="media")]
 
 handler400 = "beautique.errors.bad_request"
 handler403 = "beautique.errors.permission_denied"

@@ -90,6 +90,7 @@ def page(browser, live_server, django_db_serialized_rollback, transactional_db, 
     The live server answers from its own thread, so tests commit their data
     (`transactional_db`); the serialized rollback brings back what the data migrations
     made (categories, the "Store staff" group) after each test empties the tables.
+    Anything the Content-Security-Policy blocks on the way fails the test.
     """
     # The live server speaks plain http; production's secure-only cookies would never
     # come back from the browser.
@@ -100,6 +101,13 @@ def page(browser, live_server, django_db_serialized_rollback, transactional_db, 
     )
     context.set_default_timeout(15_000)
     tab = context.new_page()
+    blocked = []
+    tab.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield tab
     report = request.node.stash.get(REPORTS, {}).get("call")
     if report is not None and report.failed:
@@ -107,6 +115,7 @@ def page(browser, live_server, django_db_serialized_rollback, transactional_db, 
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
         tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
+    assert blocked == [], "the Content-Security-Policy blocked something"
 
 
 @pytest.fixture

@@ -111,6 +111,56 @@ STAFF_PATHS = [
 ]
 
 
+def cache_directives(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+@pytest.mark.parametrize("slash", ["", "/"], ids=["bare", "slash"])
+@pytest.mark.parametrize(
+    "path",
+    [path for path in API_PATHS if path.startswith("/api/admin/")] + ["/api/admin/no-such-route"],
+)
+def test_every_staff_answer_forbids_storing_it(api_client, staff_client, path, slash):
+    """Staff answers carry customer data: successes and errors alike, signed in or not."""
+    url = path + slash
+
+    for response in (
+        staff_client.get(url),
+        staff_client.post(url, {}),
+        api_client.get(url),
+        api_client.get(url, headers={"Authorization": "Bearer not-a-token"}),
+    ):
+        assert "no-store" in cache_directives(response), (url, response.status_code)
+
+
+def test_staff_sign_in_answers_forbid_storing_them(api_client, staff_user):
+    login = api_client.post(
+        "/api/admin/login", {"username": staff_user.username, "password": "Sturdy-pass-2026"}
+    )
+    refresh = api_client.post(
+        "/api/admin/token/refresh", {"refresh_token": login.json()["refresh_token"]}
+    )
+    tokens = refresh.json()
+    me = bearer_client(staff_user).get("/api/admin/me")
+    logout = api_client.post("/api/admin/logout", {"refresh_token": tokens["refresh_token"]})
+
+    for response, expected in ((login, 200), (refresh, 200), (me, 200), (logout, 204)):
+        assert response.status_code == expected, response.content
+        assert "no-store" in cache_directives(response), response.request["PATH_INFO"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [(method, path) for method, path, _ in PUBLIC_ROUTES if not path.startswith("/api/admin/")],
+)
+def test_public_answers_do_not_forbid_caching(api_client, product, method, path):
+    url = path.format(product=product.id)
+
+    response = getattr(api_client, method)(url, {}) if method == "post" else api_client.get(url)
+
+    assert "no-store" not in cache_directives(response), url
+
+
 def test_every_staff_route_refuses_a_request_without_a_valid_token(api_client):
     assert "/api/admin/me" in STAFF_PATHS
 

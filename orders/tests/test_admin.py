@@ -390,6 +390,7 @@ def test_export_action_streams_the_selected_orders_as_csv(store_staff_client):
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="orders.csv"'
+    assert "no-store" in response["Cache-Control"]
     lines = b"".join(response.streaming_content).decode("utf-8").splitlines()
     assert lines[0].startswith("\ufeffOrder ID,Order Date,Customer Name,")
     assert len(lines) == 2

@@ -1,0 +1,47 @@
+"""Response headers that are project conventions, set in one place for every route."""
+
+from csp.constants import NONE
+from csp.middleware import CSPMiddleware
+from django.utils.cache import add_never_cache_headers
+
+STAFF_API_PREFIX = "/api/admin/"
+
+
+class NeverCacheStaffAPI:
+    """`Cache-Control: no-store` (Django's never-cache headers) on everything under /api/admin/.
+
+    Staff responses carry customers' names, phones and addresses: no browser or proxy
+    may keep a copy. Keyed on the path, so login, refresh, logout, errors, unknown staff
+    URLs and any staff route added later are covered without declaring anything. The
+    Django admin's own pages already send the same headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(STAFF_API_PREFIX):
+            add_never_cache_headers(response)
+        return response
+
+
+# What a JSON, CSV or picture answer may load, run or be framed by: nothing.
+NOTHING_ALLOWED = {"default-src": [NONE], "frame-ancestors": [NONE]}
+
+
+class ContentSecurityPolicy(CSPMiddleware):
+    """django-csp's middleware: HTML pages get `settings.CONTENT_SECURITY_POLICY`, every
+    other answer a policy that allows nothing.
+
+    Only the admin, /api/docs and /api/redoc are pages. JSON, the CSV export and the
+    pictures are never meant to be rendered as one; should a browser do so anyway, the
+    policy keeps anything in them from running, and no site may frame them.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        is_page = response.get("Content-Type", "").startswith("text/html")
+        if not report_only and parts.config is None and not is_page:
+            parts.config = NOTHING_ALLOWED
+        return parts
