@@ -211,7 +211,8 @@ CORS_ALLOW_HEADERS = (*default_headers, "idempotency-key")
 CORS_EXPOSE_HEADERS = ["Retry-After", "Content-Disposition"]
 
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # orjson: the same JSON as DRF's renderer (money as numbers, UTF-8), a fraction of the cost.
+    "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
     # JSON objects only; the image upload view declares its own multipart parser.
     "DEFAULT_PARSER_CLASSES": ["beautique.parsers.JSONObjectParser"],
     # Secure by default: every view is staff-only unless it opts out (the public
