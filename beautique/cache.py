@@ -71,6 +71,10 @@ _outages: dict[str, _Outage] = {}
 _local_caches: dict[str, LocMemCache] = {}
 
 
+class SharedCacheUnavailable(Exception):
+    """The shared cache is unreachable, or was moments ago (see `FailoverCache.strict`)."""
+
+
 class FailoverCache(BaseCache):
     """The `OPTIONS["SHARED"]` cache, or this process's own cache while it is unreachable."""
 
@@ -98,6 +102,18 @@ class FailoverCache(BaseCache):
             self.outage.record(self.shared_alias, error)
             return False
         return True
+
+    def strict(self, method: str, *args, **kwargs):
+        """Call `method` of the shared cache alone, for what every process must agree on
+        (the versions of kept answers): raises `SharedCacheUnavailable` rather than
+        answering from this process's own cache."""
+        if self.outage.skipping():
+            raise SharedCacheUnavailable(self.shared_alias)
+        try:
+            return getattr(self.shared, method)(*args, **kwargs)
+        except UNREACHABLE_ERRORS as error:
+            self.outage.record(self.shared_alias, error)
+            raise SharedCacheUnavailable(self.shared_alias) from error
 
     def _call(self, method: str, *args, **kwargs):
         if not self.outage.skipping():

@@ -152,6 +152,11 @@ CACHES = {
     "shared": SHARED_CACHE,
 }
 
+# Public catalog answers (beautique/httpcache.py) are kept on the server until the
+# catalog changes; browsers and CDNs revalidate them with If-None-Match (a 304 without
+# a body), so a change is visible on the next read everywhere.
+PUBLIC_CACHE_CONTROL = os.environ.get("PUBLIC_CACHE_CONTROL", "public, no-cache")
+
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsActiveSuperuser
 from beautique.exceptions import validation_error_body
+from beautique.httpcache import CachedPublicRead
 from beautique.parsers import RequestTooLarge
 from beautique.schema import ErrorSerializer, ValidationErrorSerializer
 from catalog import selectors, services
@@ -24,6 +25,7 @@ from catalog.serializers import (
     ProductSerializer,
     ProductUpdateSerializer,
 )
+from catalog.services import CATALOG
 from catalog.uploads import (
     FileTooLarge,
     ImageStorageError,
@@ -36,11 +38,13 @@ PRODUCT_ID_PARAMETER = OpenApiParameter(
 )
 
 
-class PublicCatalogView:
-    """The public catalog needs no token and ignores any that is sent."""
+class PublicCatalogView(CachedPublicRead):
+    """The public catalog needs no token and ignores any that is sent. Its answers are
+    kept until the catalog changes (`services.catalog_changed`)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    cache_namespace = CATALOG
 
 
 @extend_schema(tags=["catalog"], summary="List active products")

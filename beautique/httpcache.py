@@ -1,0 +1,184 @@
+"""Public GET answers kept until the data they show changes, and conditional GETs.
+
+A view class that mixes in `CachedPublicRead` is wrapped before DRF does any work: its
+200 answers are kept under the full request (scheme, host, path and the sorted query
+string) and the current *version* of its namespace (say "catalog"). Every write to
+that data calls `bump_version(namespace)` once its transaction commits, so the next
+read, on any worker of any server, misses and reads the database afresh.
+
+The version and the answers live in the shared cache (Redis, or the file cache every
+worker of one server shares); each process also keeps the answers it has seen in
+memory, so a hit costs one read of the version. While the shared cache is unreachable
+nothing is served from it: answers are computed afresh (a version this process could
+not share might let another serve stale data). A bump that failed then is retried as
+soon as the shared cache answers again.
+
+Answers carry an `ETag`; a request whose `If-None-Match` matches gets a 304 with no
+body. `Cache-Control` comes from `settings.PUBLIC_CACHE_CONTROL`.
+"""
+
+import contextlib
+import hashlib
+import logging
+import threading
+import uuid
+from collections import OrderedDict
+from functools import partial, wraps
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import parse_etags
+
+from beautique.cache import SharedCacheUnavailable
+
+logger = logging.getLogger(__name__)
+
+LOCAL_ENTRIES = 2000
+"""Answers each process keeps in memory (least recently used go first)."""
+ENTRY_TIMEOUT = 24 * 60 * 60
+"""Seconds an answer stays in the shared cache; a version bump retires it sooner."""
+
+
+class Entry(NamedTuple):
+    body: bytes
+    content_type: str
+    etag: str
+
+
+class _LocalEntries:
+    def __init__(self, size: int):
+        self.size = size
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
+
+    def get(self, key: str) -> Entry | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+local_entries = _LocalEntries(LOCAL_ENTRIES)
+_pending_bumps: set[str] = set()
+
+
+def _version_key(namespace: str) -> str:
+    return f"httpcache:version:{namespace}"
+
+
+def _new_version(namespace: str) -> None:
+    cache.strict("set", _version_key(namespace), uuid.uuid4().hex, timeout=None)
+
+
+def current_version(namespace: str) -> str | None:
+    """The namespace's version, or None while the shared cache cannot be trusted."""
+    try:
+        for pending in tuple(_pending_bumps):
+            _new_version(pending)
+            _pending_bumps.discard(pending)
+        version = cache.strict("get", _version_key(namespace))
+        if version is None:
+            cache.strict("add", _version_key(namespace), uuid.uuid4().hex, timeout=None)
+            version = cache.strict("get", _version_key(namespace))
+    except SharedCacheUnavailable:
+        return None
+    return version
+
+
+def _bump(namespace: str) -> None:
+    try:
+        _new_version(namespace)
+    except SharedCacheUnavailable:
+        logger.warning(
+            "Could not retire kept %s answers; retrying when the cache is back", namespace
+        )
+        _pending_bumps.add(namespace)
+
+
+def bump_version(namespace: str) -> None:
+    """Retire every kept answer of `namespace` once the current transaction commits (at
+    once outside one)."""
+    transaction.on_commit(partial(_bump, namespace))
+
+
+def _request_key(request, namespace: str, version: str) -> str:
+    query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+    spelled = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    digest = hashlib.blake2b(spelled.encode(), digest_size=16).hexdigest()
+    return f"httpcache:answer:{namespace}:{version}:{digest}"
+
+
+def _response(request, entry: Entry):
+    if entry.etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(entry.body, content_type=entry.content_type)
+    response["ETag"] = entry.etag
+    response["Cache-Control"] = settings.PUBLIC_CACHE_CONTROL
+    return response
+
+
+def cached_public_read(view, namespace: str):
+    """`view`, with its GET 200 answers kept under `namespace`'s version."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        version = current_version(namespace)
+        if version is None:
+            return view(request, *args, **kwargs)
+        key = _request_key(request, namespace, version)
+        entry = local_entries.get(key)
+        if entry is None:
+            try:
+                entry = cache.strict("get", key)
+            except SharedCacheUnavailable:
+                return view(request, *args, **kwargs)
+            if entry is not None:
+                local_entries.put(key, entry)
+        if entry is not None:
+            return _response(request, entry)
+
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        if response.status_code != 200 or response.streaming:
+            return response
+        body = response.content
+        entry = Entry(
+            body=body,
+            content_type=response["Content-Type"],
+            etag=f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
+        )
+        local_entries.put(key, entry)
+        with contextlib.suppress(SharedCacheUnavailable):
+            cache.strict("set", key, entry, timeout=ENTRY_TIMEOUT)
+        return _response(request, entry)
+
+    return wrapper
+
+
+class CachedPublicRead:
+    """Mix into a public DRF view: its GET answers are kept (see the module)."""
+
+    cache_namespace: str
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return cached_public_read(super().as_view(**initkwargs), cls.cache_namespace)
