@@ -5,6 +5,8 @@ import time_machine
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from beautique.health import recent_checks
+
 
 def pytest_addoption(parser):
     parser.addoption(
@@ -56,6 +58,7 @@ def _isolated_cache_and_media(settings, tmp_path):
             "shared": {**settings.CACHES["shared"], "LOCATION": tmp_path / "cache"},
         }
     cache.clear()
+    recent_checks.forget()
     yield
     cache.clear()
 

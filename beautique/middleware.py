@@ -2,6 +2,7 @@
 
 from csp.constants import NONE
 from csp.middleware import CSPMiddleware
+from csp.utils import build_policy
 from django.utils.cache import add_never_cache_headers
 
 STAFF_API_PREFIX = "/api/admin/"
@@ -28,6 +29,7 @@ class NeverCacheStaffAPI:
 
 # What a JSON, CSV or picture answer may load, run or be framed by: nothing.
 NOTHING_ALLOWED = {"default-src": [NONE], "frame-ancestors": [NONE]}
+NOTHING_ALLOWED_HEADER = build_policy(NOTHING_ALLOWED)
 
 
 class ContentSecurityPolicy(CSPMiddleware):
@@ -38,6 +40,15 @@ class ContentSecurityPolicy(CSPMiddleware):
     pictures are never meant to be rendered as one; should a browser do so anyway, the
     policy keeps anything in them from running, and no site may frame them.
     """
+
+    def process_response(self, request, response):
+        # Most answers are JSON: give them the fixed policy without building it anew.
+        if "Content-Security-Policy" not in response and not response.get(
+            "Content-Type", ""
+        ).startswith("text/html"):
+            response.headers["Content-Security-Policy"] = NOTHING_ALLOWED_HEADER
+            return response
+        return super().process_response(request, response)
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)

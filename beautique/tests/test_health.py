@@ -1,12 +1,14 @@
 """`GET /health` and `GET /api/health` (CONTRACT.md, "Operations")."""
 
+import time
 from datetime import datetime, timedelta
 from unittest import mock
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +53,18 @@ def test_health_is_not_redirected_to_https_while_the_api_is(settings):
     redirected = client.get("/api/categories")
     assert redirected.status_code == 301
     assert redirected["Location"] == "https://testserver/api/categories"
+
+
+def test_checks_are_reused_for_a_second(api_client):
+    api_client.get("/health")
+    with CaptureQueriesContext(connection) as queries:
+        assert api_client.get("/health").status_code == 200
+    assert len(queries) == 0
+
+    a_second_later = time.monotonic() + 1.5
+    with (
+        mock.patch("beautique.health.time.monotonic", return_value=a_second_later),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert api_client.get("/health").status_code == 200
+    assert len(queries) == 1
