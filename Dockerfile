@@ -1,4 +1,4 @@
-# Production image for the Beautique Store backend: gunicorn behind the platform's
+# Production image for the Beautique Store backend: Granian behind the platform's
 # proxy, static files served by WhiteNoise, migrations applied at start.
 # Hugging Face Spaces routes to port 7860 and runs the container as uid 1000.
 FROM python:3.11-slim

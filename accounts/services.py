@@ -1,7 +1,7 @@
 """Staff sign-in: password login with failure throttling, token refresh and logout.
 
-Failed logins are counted in Django's cache (Redis in production, so every gunicorn
-worker sees the same counts), once per username and once per client IP, in a window
+Failed logins are counted in Django's shared cache (so every worker sees the same
+counts), once per username and once per client IP, in a window
 that starts at the first failure and lasts `LOGIN_FAILURE_WINDOW_SECONDS`.
 """
 

@@ -80,6 +80,7 @@ def environment(database_url: str, port: int, workdir: Path) -> dict:
         MEDIA_ROOT=str(workdir / "media"),
         CACHE_DIR=str(workdir / f"cache-{port}"),
         LOG_LEVEL="warning",
+        HOST="127.0.0.1",
         PATH=f"{Path(PYTHON).parent}:{os.environ.get('PATH', '')}",
     )
     if os.environ.get("BENCH_REDIS_URL"):
@@ -145,6 +146,26 @@ def seed(env: dict) -> None:
         },
         "seed_admin",
     )
+
+
+def virtualenv_for(checkout: Path, workdir: Path) -> Path:
+    """A virtualenv with `checkout`'s own requirements; returns its bin folder."""
+    venv = workdir / f"venv-{checkout.name}"
+    print(f"== installing the requirements of {checkout.name}", flush=True)
+    subprocess.run([PYTHON, "-m", "venv", str(venv)], check=True)
+    subprocess.run(
+        [
+            venv / "bin" / "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "-r",
+            "requirements.txt",
+        ],
+        cwd=checkout,
+        check=True,
+    )
+    return venv / "bin"
 
 
 class Server:
@@ -341,15 +362,9 @@ def main() -> None:
                 cwd=ROOT,
                 check=True,
             )
-            servers.append(
-                Server(
-                    "before",
-                    before_checkout,
-                    environment(database_url, 8802, workdir),
-                    8802,
-                    workdir,
-                )
-            )
+            before_env = environment(database_url, 8802, workdir)
+            before_env["PATH"] = f"{virtualenv_for(before_checkout, workdir)}:{before_env['PATH']}"
+            servers.append(Server("before", before_checkout, before_env, 8802, workdir))
         servers.append(Server("after", ROOT, after_env, 8801, workdir))
         plan = endpoints(servers[-1])
         if args.only:

@@ -1,11 +1,16 @@
 #!/bin/sh
-# The production HTTP server, on $PORT with $WEB_CONCURRENCY workers: what the Docker
-# image runs after docker/entrypoint.sh's setup, and what `make bench` measures.
+# The production HTTP server, on $PORT with $WEB_CONCURRENCY worker processes of
+# $WEB_THREADS threads each: what the Docker image runs after docker/entrypoint.sh's
+# setup, and what `make bench` measures. Granian (Rust) keeps connections alive and
+# hands complete requests to Django (beautique/serving.py); the access log is its own.
 set -eu
 
-exec gunicorn beautique.wsgi:application \
-    --bind "${HOST:-0.0.0.0}:${PORT:-7860}" \
+exec granian beautique.serving:application \
+    --interface asginl \
+    --host "${HOST:-0.0.0.0}" \
+    --port "${PORT:-7860}" \
     --workers "${WEB_CONCURRENCY:-2}" \
-    --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-*}" \
-    --access-logfile - \
+    --no-ws \
+    --respawn-failed-workers \
+    --access-log \
     --log-level "$(echo "${LOG_LEVEL:-info}" | tr '[:upper:]' '[:lower:]')"

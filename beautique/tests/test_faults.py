@@ -170,7 +170,7 @@ def test_throttles_go_on_counting_in_the_process_while_the_cache_is_down(
 
 
 def test_the_default_cache_is_shared_by_every_process_of_the_server(tmp_path):
-    """Two processes (as two gunicorn workers) count into one counter."""
+    """Two processes (as two workers of the server) count into one counter."""
     script = (
         "import django; django.setup()\n"
         "from django.core.cache import cache\n"
