@@ -307,9 +307,14 @@ def deactivate_product(*, product: Product) -> None:
 def delete_product(*, product: Product) -> None:
     """Remove a product for good, with its image rows; uploaded files go after commit.
 
-    Order lines keep their snapshot (their product link becomes null).
+    Order lines keep their snapshot (their product link becomes null). The product row
+    is locked first: orders being placed hold it until their lines are committed, and
+    the delete waits for them, so it unlinks their lines too; orders arriving meanwhile
+    wait and then find the product gone. Raises `Product.DoesNotExist` when it is
+    already deleted.
     """
     with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=product.pk)
         names = list(product.images.exclude(image="").values_list("image", flat=True))
         product.delete()
         transaction.on_commit(partial(delete_stored_files, names))

@@ -133,11 +133,20 @@ def _checked_request(*, customer: dict, items: list[dict], payment_method: str) 
 
 
 def _visible_products(product_ids) -> dict:
-    """The products customers may buy among `product_ids`, with their images, by pk."""
+    """The products customers may buy among `product_ids`, with their images, by pk,
+    locked until the calling transaction ends.
+
+    The lock (PostgreSQL's `FOR NO KEY UPDATE`, taken in pk order so orders sharing
+    products cannot deadlock) keeps a product from being deleted for good between this
+    read and the commit of the lines that point at it. A product whose permanent delete
+    is under way is waited for and then missing here, so its line is refused.
+    """
     return {
         product.pk: product
         for product in Product.objects.visible()
         .filter(pk__in=set(product_ids))
+        .order_by("pk")
+        .select_for_update(no_key=True, of=("self",))
         .prefetch_related("images")
     }
 
@@ -287,15 +296,37 @@ def place_orders(*, requests: list[dict]) -> list[Order]:
     Each request holds `customer`, `items` and `payment_method` as for `place_order`,
     and optionally `placed_at` (default now). Every request is checked first, against
     one read of the catalog: if any is invalid, the `ValidationError` names
-    `requests.<i>.<field>` for each problem and nothing is written. Then, in one
-    transaction, each day's orders take a block of consecutive numbers with one upsert
-    (numbered in the order they were placed), and the orders and their items are
-    bulk-inserted. There are no idempotency keys here. Returns the orders in request order.
+    `requests.<i>.<field>` for each problem and nothing is written. Then each day's
+    orders take a block of consecutive numbers with one upsert (numbered in the order
+    they were placed), and the orders and their items are bulk-inserted. All of it is one
+    transaction, holding the products ordered as `place_order` does. There are no
+    idempotency keys here. Returns the orders in request order.
     """
     now = timezone.now()
-    products = _visible_products(
-        item["product_id"] for request in requests for item in request["items"]
-    )
+    with transaction.atomic():
+        products = _visible_products(
+            item["product_id"] for request in requests for item in request["items"]
+        )
+        orders, lines = _checked_batch(requests, products, now=now)
+        by_day = defaultdict(list)
+        for order in orders:
+            by_day[order.order_date].append(order)
+        # Days in date order, so two concurrent batches lock their sequence rows alike.
+        for day in sorted(by_day):
+            in_time_order = sorted(by_day[day], key=attrgetter("created_at"))
+            last = next_order_numbers(day, len(in_time_order))
+            for number, order in enumerate(in_time_order, start=last - len(in_time_order) + 1):
+                order.order_id = format_order_id(day, number)
+        Order.objects.bulk_create(orders)
+        OrderItem.objects.bulk_create(lines)
+    return orders
+
+
+def _checked_batch(
+    requests: list[dict], products: dict, *, now: datetime.datetime
+) -> tuple[list[Order], list[OrderItem]]:
+    """The unsaved orders and lines of `place_orders`' requests, or raise naming
+    `requests.<i>.<field>` for each problem."""
     orders, lines, errors = [], [], {}
     for index, request in enumerate(requests):
         unexpected = set(request) - ORDER_REQUEST_KEYS
@@ -326,20 +357,7 @@ def place_orders(*, requests: list[dict]) -> list[Order]:
         lines.extend(order_lines)
     if errors:
         raise ValidationError(errors)
-
-    by_day = defaultdict(list)
-    for order in orders:
-        by_day[order.order_date].append(order)
-    with transaction.atomic():
-        # Days in date order, so two concurrent batches lock their sequence rows alike.
-        for day in sorted(by_day):
-            in_time_order = sorted(by_day[day], key=attrgetter("created_at"))
-            last = next_order_numbers(day, len(in_time_order))
-            for number, order in enumerate(in_time_order, start=last - len(in_time_order) + 1):
-                order.order_id = format_order_id(day, number)
-        Order.objects.bulk_create(orders)
-        OrderItem.objects.bulk_create(lines)
-    return orders
+    return orders, lines
 
 
 class StatusUpdate(NamedTuple):
