@@ -282,6 +282,7 @@ def update_product(*, product: Product, data: dict) -> Product:
 
     `is_active: True` restores a soft-deleted product; `images` replaces the image
     list (uploaded files left out of it are deleted from the storage after commit).
+    Raises `Product.DoesNotExist` when the product has been deleted for good meanwhile.
     """
     with transaction.atomic():
         product = Product.objects.select_for_update().get(pk=product.pk)
@@ -299,9 +300,14 @@ def update_product(*, product: Product, data: dict) -> Product:
 
 
 def deactivate_product(*, product: Product) -> None:
-    """Soft delete: hide the product from customers, keeping it for staff and orders."""
-    product.is_active = False
-    product.save(update_fields=["is_active", "updated_at"])
+    """Soft delete: hide the product from customers, keeping it for staff and orders.
+
+    Raises `Product.DoesNotExist` when the product has been deleted for good meanwhile.
+    """
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=product.pk)
+        product.is_active = False
+        product.save(update_fields=["is_active", "updated_at"])
 
 
 def delete_product(*, product: Product) -> None:
@@ -326,7 +332,8 @@ def add_product_images(*, product: Product, files, field: str = "images") -> lis
     Every file is checked (size, and decoded as JPEG/PNG/WebP/GIF) before anything is
     stored; a product may hold at most `Product.MAX_IMAGES` images. If storing or the
     transaction fails part way, the files already stored are deleted again and no row
-    remains. Errors are keyed `field` / `field.<index>`.
+    remains. Errors are keyed `field` / `field.<index>`. Raises `Product.DoesNotExist`
+    when the product has been deleted for good meanwhile.
     """
     checked = check_image_files(files, field=field)
     stored: list[str] = []

@@ -108,7 +108,17 @@ class CategoryListView(PublicCatalogView, APIView):
 
 
 class StaffProductView:
-    """The staff product endpoints: any product, active or not (staff token required)."""
+    """The staff product endpoints: any product, active or not (staff token required).
+
+    A product deleted for good while a request about it runs (found by the view, gone
+    when the service locks it or when the answer reads it back) is a 404, as if the
+    request had come a moment later.
+    """
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Product.DoesNotExist):
+            exc = exceptions.NotFound("Product not found.")
+        return super().handle_exception(exc)
 
     def get_queryset(self):
         return selectors.staff_products()

@@ -8,8 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from catalog import services
 from catalog.models import Category, Product, ProductImage
 from catalog.tests.factories import ProductFactory, ProductImageFactory
+from catalog.tests.images import image_bytes, stored_files, upload
+from catalog.views import StaffProductView
 from conftest import bearer_client
 from orders.models import Order, OrderItem, PaymentMethod
 
@@ -551,6 +554,64 @@ def test_only_a_superuser_deletes_for_good_other_staff_get_403(staff_client):
     assert response.status_code == 403
     assert response.json() == {"detail": "Only a superuser may do this."}
     assert Product.objects.filter(pk=product.pk).exists()
+
+
+@pytest.fixture
+def deleted_for_good_once_found(monkeypatch):
+    """Each product the staff views find is then deleted for good before they go on:
+    a superuser's permanent delete landing in the middle of the request."""
+    find = StaffProductView.get_product
+
+    def find_then_lose(view, queryset=None):
+        product = find(view, queryset)
+        services.delete_product(product=product)
+        return product
+
+    monkeypatch.setattr(StaffProductView, "get_product", find_then_lose)
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "body", "body_format"),
+    [
+        ("put", "", {"name": "Renamed dress"}, "json"),
+        ("patch", "", {"sale_price": 100}, "json"),
+        ("delete", "", None, "json"),
+        ("delete", "/permanent", None, "json"),
+        ("post", "/images", {"images": [upload("a.png", image_bytes("PNG"))]}, "multipart"),
+    ],
+)
+def test_a_product_deleted_for_good_during_a_change_is_a_404(
+    owner_client, deleted_for_good_once_found, method, suffix, body, body_format
+):
+    product = ProductFactory()
+
+    response = getattr(owner_client, method)(
+        f"{detail_url(product)}{suffix}", body, format=body_format
+    )
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Product not found."}
+    assert not Product.objects.exists()
+    assert stored_files() == []
+
+
+def test_a_product_deleted_for_good_after_a_change_is_a_404(staff_client, monkeypatch):
+    """The change committed, then the product went before the answer could read it back."""
+    product = ProductFactory()
+    change = services.update_product
+
+    def change_then_lose(**kwargs):
+        changed = change(**kwargs)
+        services.delete_product(product=changed)
+        return changed
+
+    monkeypatch.setattr(services, "update_product", change_then_lose)
+
+    response = staff_client.patch(detail_url(product), {"name": "Renamed dress"})
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Product not found."}
+    assert not Product.objects.exists()
 
 
 def test_a_malformed_id_is_404_even_with_a_bad_body(staff_client):
