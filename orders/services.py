@@ -97,6 +97,18 @@ def request_fingerprint(*, customer: dict, items: list[dict], payment_method: st
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _check_idempotency_key(key: str) -> None:
+    """Any text up to 255 characters that the database can store (PostgreSQL text
+    cannot hold NUL), or a `ValidationError` saying why not."""
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        message = f"Idempotency-Key must be at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters"
+    elif "\x00" in key:
+        message = "Idempotency-Key cannot contain NUL characters"
+    else:
+        return
+    raise ValidationError({"idempotency_key": [message]})
+
+
 def _replay(order: Order, fingerprint: str) -> tuple[Order, bool]:
     if order.request_fingerprint != fingerprint:
         raise ValidationError(
@@ -243,14 +255,8 @@ def place_order(
     `ValidationError`. `placed_at` (default now) is the order's timestamp; its
     store-local date is the order's date and numbers it.
     """
-    if idempotency_key is not None and len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "idempotency_key": [
-                    f"Idempotency-Key must be at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters"
-                ]
-            }
-        )
+    if idempotency_key is not None:
+        _check_idempotency_key(idempotency_key)
     fingerprint = request_fingerprint(customer=customer, items=items, payment_method=payment_method)
     if idempotency_key is not None:
         existing = Order.objects.filter(idempotency_key=idempotency_key).first()
