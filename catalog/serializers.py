@@ -120,11 +120,14 @@ class ProductCreateSerializer(serializers.Serializer):
     )
     sizes = serializers.ListField(
         child=serializers.CharField(allow_blank=True),
+        validators=Product._meta.get_field("sizes").validators,
         help_text=f"At least one of {', '.join(Size.values)}, each once.",
     )
     colors = serializers.ListField(
         child=serializers.CharField(allow_blank=True),
-        help_text="At least one color name, up to 50 characters each.",
+        validators=Product._meta.get_field("colors").validators,
+        help_text=f"1-{Product.MAX_COLORS} color names, up to 50 characters each, each once "
+        "(in any case).",
     )
     images = serializers.ListField(
         child=serializers.CharField(allow_blank=True),

@@ -180,9 +180,25 @@ def clean_flag(value, *, label: str, fail) -> bool:
     return value
 
 
+def within_field_limits(field: str, value: list, *, fail) -> bool:
+    """Whether `value` passes the model field's own validators (the list's length cap).
+
+    Checked before the items, so an oversized list is refused at once, whatever its size.
+    """
+    try:
+        Product._meta.get_field(field).run_validators(value)
+    except ValidationError as error:
+        for message in error.messages:
+            fail(message)
+        return False
+    return True
+
+
 def clean_sizes(value, *, fail) -> list[str]:
     if not isinstance(value, list) or not value:
         fail(f"Choose at least one size from {', '.join(Size.values)}.")
+        return value
+    if not within_field_limits("sizes", value, fail=fail):
         return value
     sizes: list[str] = []
     for index, item in enumerate(value):
@@ -199,15 +215,20 @@ def clean_colors(value, *, fail) -> list[str]:
     if not isinstance(value, list) or not value:
         fail("Add at least one color.")
         return value
+    if not within_field_limits("colors", value, fail=fail):
+        return value
     colors: list[str] = []
+    seen: set[str] = set()
     for index, item in enumerate(value):
         color = item.strip() if isinstance(item, str) else ""
+        key = color.casefold()
         if not color:
             fail("A color cannot be empty.", index)
         elif len(color) > COLOR_MAX_LENGTH:
             fail(f"A color can have at most {COLOR_MAX_LENGTH} characters.", index)
-        elif color.casefold() in {seen.casefold() for seen in colors}:
+        elif key in seen:
             fail(f"{color} is listed twice.", index)
+        seen.add(key)
         colors.append(color)
     return colors
 

@@ -4,6 +4,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -183,6 +184,16 @@ INVALID_FIELDS = [
     ("colors.1", ["Maroon", "  "], "A color cannot be empty."),
     ("colors.0", ["c" * 51], "A color can have at most 50 characters."),
     ("colors.1", ["Maroon", "maroon"], "maroon is listed twice."),
+    (
+        "colors",
+        [f"Shade {n}" for n in range(31)],
+        "A product can have at most 30 colors; this list has 31.",
+    ),
+    (
+        "sizes",
+        ["S", "M", "L", "XL", "XXL", "S"],
+        "A product has at most 5 sizes (S, M, L, XL, XXL), each once; this list has 6.",
+    ),
     ("images", [f"https://cdn.example.com/{n}.jpg" for n in range(11)], None),
     ("images.0", ["ftp://cdn.example.com/a.jpg"], "Enter an http:// or https:// URL."),
     ("images.1", ["https://cdn.example.com/a.jpg", "not a url"], None),
@@ -201,6 +212,43 @@ def test_create_refuses_each_invalid_field_with_a_422_naming_it(staff_client, pa
 
     assert_422(response, path, message)
     assert not Product.objects.exists()
+
+
+def test_thirty_colors_are_accepted(staff_client):
+    colors = [f"Shade {n}" for n in range(30)]
+
+    response = staff_client.post(LIST_URL, valid_body(colors=colors), format="json")
+
+    assert response.status_code == 201
+    assert Product.objects.get().colors == colors
+
+
+@pytest.mark.parametrize("field", ["colors", "sizes"])
+def test_thousands_of_colors_or_sizes_are_refused_by_their_number_alone(staff_client, field):
+    """10,000 equal entries: checked one by one, each but the first would be "listed twice"."""
+    entries = ["Maroon"] * 10_000 if field == "colors" else ["M"] * 10_000
+
+    response = staff_client.post(LIST_URL, valid_body(**{field: entries}), format="json")
+
+    assert response.status_code == 422
+    [message] = response.json()["errors"].pop(field)
+    assert message.endswith("this list has 10000.")
+    assert response.json()["errors"] == {}
+    assert not Product.objects.exists()
+
+
+def test_the_product_rules_refuse_an_oversized_list_before_reading_its_entries():
+    with pytest.raises(ValidationError) as refused:
+        services.validate_product_fields(
+            {**valid_body(), "category": "Maxi", "colors": [None] * 10_000, "sizes": [7] * 10_000}
+        )
+
+    assert refused.value.message_dict == {
+        "sizes": [
+            "A product has at most 5 sizes (S, M, L, XL, XXL), each once; this list has 10000."
+        ],
+        "colors": ["A product can have at most 30 colors; this list has 10000."],
+    }
 
 
 @pytest.mark.parametrize(
