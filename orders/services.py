@@ -433,7 +433,6 @@ def _save_status_updates(updates: list[StatusUpdate], *, changed_by) -> list[Ord
     changes gets an event, and the changed orders and the events are written in bulk."""
     if not updates:
         return []
-    now = timezone.now()
     with transaction.atomic():
         pks = {update.order.pk for update in updates}
         locked = {
@@ -442,6 +441,9 @@ def _save_status_updates(updates: list[StatusUpdate], *, changed_by) -> list[Ord
         }
         if len(locked) != len(pks):
             raise Order.DoesNotExist("Order matching query does not exist.")
+        # Now, with the rows locked: a change that waited for another is dated after it,
+        # so the history read in time order is a chain (each "from" the previous "to").
+        now = timezone.now()
         events, fields, changed_orders = [], set(), {}
         for update in updates:
             order = locked[update.order.pk]

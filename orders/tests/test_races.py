@@ -9,8 +9,9 @@ from rest_framework.test import APIClient
 from beautique.tests.threads import in_threads
 from catalog.models import Product
 from catalog.tests.factories import ProductFactory
-from orders.models import Order, OrderItem
-from orders.tests.factories import order_payload
+from conftest import bearer_client
+from orders.models import Order, OrderItem, OrderStatusEvent
+from orders.tests.factories import OrderFactory, order_payload
 
 pytestmark = [
     pytest.mark.postgres,
@@ -64,3 +65,30 @@ def test_orders_racing_a_permanent_delete_either_keep_their_snapshot_or_name_the
         item = OrderItem.objects.get(order__order_id=body["order_id"], product_uuid=doomed.pk)
         assert (item.name, item.product_id) == (doomed.name, None)
     assert len(placed) + len(refused) == rounds * customers
+
+
+def test_concurrent_status_changes_leave_a_history_that_is_a_chain_in_time_order(staff_user):
+    order = OrderFactory()
+    payment = ["Paid", "Verified", "Pending"]
+    progress = ["Processing", "Ready", "Delivered", "Cancelled", "Received"]
+    url = f"/api/admin/orders/{order.pk}/status"
+
+    def work(index):
+        body = {"payment_status": payment[index % 3], "order_status": progress[index % 5]}
+        return bearer_client(staff_user).patch(url, body, format="json")
+
+    responses, errors = in_threads(20, work)
+
+    assert errors == []
+    assert [response.status_code for response in responses] == [200] * 20
+    order.refresh_from_db()
+    stored = {"payment_status": order.payment_status, "order_status": order.order_status}
+    for field, start in [("payment_status", "Pending"), ("order_status", "Received")]:
+        steps = list(
+            OrderStatusEvent.objects.filter(order=order, field=field)
+            .order_by("created_at", "id")
+            .values_list("from_status", "to_status")
+        )
+        assert steps, field
+        assert [from_ for from_, _to in steps] == [start] + [to for _from, to in steps[:-1]]
+        assert steps[-1][1] == stored[field]
