@@ -225,7 +225,9 @@ class OrderCreateSerializer(serializers.Serializer):
         child=OrderLineInputSerializer(),
         min_length=1,
         max_length=MAX_ORDER_LINES,
-        help_text=f"1-{MAX_ORDER_LINES} lines. Name, unit price and image come from the catalog.",
+        help_text=f"1-{MAX_ORDER_LINES} lines. Lines of one product in one size and color (in "
+        f"any case) become one line: their quantities together must be 1-{MAX_LINE_QUANTITY}. "
+        "Name, unit price and image come from the catalog.",
     )
 
     def validate(self, attrs):

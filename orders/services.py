@@ -163,12 +163,43 @@ def _visible_products(product_ids) -> dict:
     }
 
 
+def _merged_lines(items: list[dict]) -> list[tuple[list[int], dict]]:
+    """`items` with one line per product, size and color (the color in any case), in the
+    order each first appears: the quantities of repeated lines are added up. Each comes
+    with the indexes of the request's lines it stands for."""
+    merged: dict[tuple, tuple[list[int], dict]] = {}
+    for index, item in enumerate(items):
+        key = (item["product_id"], item["size"], item["color"].casefold())
+        if key in merged:
+            indexes, line = merged[key]
+            indexes.append(index)
+            line["quantity"] += item["quantity"]
+        else:
+            merged[key] = ([index], dict(item))
+    return list(merged.values())
+
+
+def _quantity_message(indexes: list[int], quantity: int) -> str:
+    message = f"Quantity must be between 1 and {MAX_LINE_QUANTITY}"
+    if len(indexes) == 1:
+        return message
+    *others, last = (str(index) for index in indexes)
+    return (
+        f"{message} for one product in one size and color: "
+        f"items {', '.join(others)} and {last} order {quantity} of it together"
+    )
+
+
 def _order_lines(items: list[dict], products: dict) -> list[OrderItem]:
     """Check every line against `products` (the visible catalog, by pk) and snapshot it,
-    or raise naming each bad field."""
+    or raise naming each bad field (by the request's first line of a merged line).
+
+    Lines of one product in one size and color are merged first (`_merged_lines`), so
+    the quantity cap counts per item, and the order holds one line per item."""
     errors: dict[str, list[str]] = {}
     lines = []
-    for index, item in enumerate(items):
+    for indexes, item in _merged_lines(items):
+        index = indexes[0]
         product = products.get(item["product_id"])
         if product is None:
             errors[f"items.{index}.product_id"] = ["This product is not available"]
@@ -185,9 +216,7 @@ def _order_lines(items: list[dict], products: dict) -> list[OrderItem]:
             ]
         quantity = item["quantity"]
         if not 1 <= quantity <= MAX_LINE_QUANTITY:
-            errors[f"items.{index}.quantity"] = [
-                f"Quantity must be between 1 and {MAX_LINE_QUANTITY}"
-            ]
+            errors[f"items.{index}.quantity"] = [_quantity_message(indexes, quantity)]
         if errors:
             continue
         images = list(product.images.all())
