@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from accounts.models import User
+from beautique.schema import EmailOrBlankField
 
 
 class AdminSerializer(serializers.ModelSerializer):
@@ -12,6 +13,7 @@ class AdminSerializer(serializers.ModelSerializer):
         choices=["admin", "staff"], read_only=True, help_text="`admin` for superusers."
     )
     created_at = serializers.DateTimeField(source="date_joined", read_only=True)
+    email = EmailOrBlankField(read_only=True, help_text="Empty when none is on record.")
 
     class Meta:
         model = User

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from beautique.schema import EmailOrBlankField
 from orders.models import (
     MAX_LINE_QUANTITY,
     MAX_ORDER_LINES,
@@ -126,6 +127,7 @@ class OrderDetailSerializer(serializers.ModelSerializer):
     """The order detail object (the POST response); give it `orders_with_details()` rows."""
 
     items = OrderItemSerializer(many=True, read_only=True)
+    email = EmailOrBlankField(read_only=True, help_text="Empty when the customer gave none.")
 
     class Meta:
         model = Order
@@ -209,9 +211,7 @@ class OrderCreateSerializer(serializers.Serializer):
     customer_name = serializers.CharField(min_length=3, max_length=255)
     phone = PhoneField()
     whatsapp = PhoneField()
-    email = serializers.EmailField(
-        required=False, allow_blank=True, allow_null=True, max_length=254
-    )
+    email = EmailOrBlankField(required=False, allow_blank=True, allow_null=True, max_length=254)
     address = serializers.CharField(min_length=10, max_length=1000)
     city = serializers.CharField(min_length=2, max_length=100)
     country = serializers.CharField(
