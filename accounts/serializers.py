@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from accounts.models import User
-from beautique.schema import EmailOrBlankField
+from beautique.fields import EmailOrBlankField, StringField
 
 
 class AdminSerializer(serializers.ModelSerializer):
@@ -22,14 +22,14 @@ class AdminSerializer(serializers.ModelSerializer):
 
 
 class LoginSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(
+    username = StringField(max_length=150)
+    password = StringField(
         max_length=4096, trim_whitespace=False, write_only=True, style={"input_type": "password"}
     )
 
 
 class RefreshTokenSerializer(serializers.Serializer):
-    refresh_token = serializers.CharField()
+    refresh_token = StringField()
 
 
 class TokenPairSerializer(serializers.Serializer):

@@ -1,7 +1,6 @@
 """OpenAPI schema generation: the error envelope documented on every operation."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -14,19 +13,6 @@ class ValidationErrorSerializer(ErrorSerializer):
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Field path (dotted for nested fields, e.g. `items.0.quantity`) -> messages.",
     )
-
-
-@extend_schema_field(
-    {
-        "anyOf": [
-            {"type": "string", "format": "email", "maxLength": 254},
-            {"type": "string", "maxLength": 0},
-        ]
-    }
-)
-class EmailOrBlankField(serializers.EmailField):
-    """An email address, or `""` when there is none: `format: email` alone would call the
-    blank value invalid."""
 
 
 class AutoSchema(SpectacularAutoSchema):

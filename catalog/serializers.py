@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from beautique.fields import StringField
 from catalog.models import Category, Product, Size
 
 
@@ -99,10 +100,8 @@ class ProductCreateSerializer(serializers.Serializer):
     are `catalog.services.validate_product_fields`, checked on the merged result.
     """
 
-    name = serializers.CharField(
-        allow_blank=True, trim_whitespace=False, help_text="3-255 characters."
-    )
-    category = serializers.CharField(
+    name = StringField(allow_blank=True, trim_whitespace=False, help_text="3-255 characters.")
+    category = StringField(
         allow_blank=True, help_text="Name or slug of an active category, in any case."
     )
     regular_price = serializers.DecimalField(
@@ -115,22 +114,22 @@ class ProductCreateSerializer(serializers.Serializer):
         required=False,
         help_text="null for no sale, else at least 0 and below `regular_price`.",
     )
-    description = serializers.CharField(
+    description = StringField(
         allow_blank=True, trim_whitespace=False, help_text="10-2000 characters."
     )
     sizes = serializers.ListField(
-        child=serializers.CharField(allow_blank=True),
+        child=StringField(allow_blank=True),
         validators=Product._meta.get_field("sizes").validators,
         help_text=f"At least one of {', '.join(Size.values)}, each once.",
     )
     colors = serializers.ListField(
-        child=serializers.CharField(allow_blank=True),
+        child=StringField(allow_blank=True),
         validators=Product._meta.get_field("colors").validators,
         help_text=f"1-{Product.MAX_COLORS} color names, up to 50 characters each, each once "
         "(in any case).",
     )
     images = serializers.ListField(
-        child=serializers.CharField(allow_blank=True),
+        child=StringField(allow_blank=True),
         required=False,
         help_text="Up to 10 http(s) image URLs, in display order. On an update the list "
         "replaces the product's images: send the current URLs to keep, reorder or remove them.",

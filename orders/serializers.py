@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from beautique.schema import EmailOrBlankField
+from beautique.fields import EmailOrBlankField, StringField
 from orders.models import (
     MAX_LINE_QUANTITY,
     MAX_ORDER_LINES,
@@ -170,7 +170,7 @@ class OrderTrackingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PhoneField(serializers.CharField):
+class PhoneField(StringField):
     """A phone number as the customer typed it, checked by `orders.phone.canonical_phone`."""
 
     def __init__(self, **kwargs):
@@ -196,8 +196,8 @@ class OrderLineInputSerializer(serializers.Serializer):
     """One line of a new order. Any `name`, `price` or `image` sent along is ignored."""
 
     product_id = serializers.UUIDField()
-    size = serializers.CharField(max_length=8)
-    color = serializers.CharField(max_length=50)
+    size = StringField(max_length=8)
+    color = StringField(max_length=50)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
 
     def validate_size(self, value: str) -> str:
@@ -208,16 +208,16 @@ class OrderLineInputSerializer(serializers.Serializer):
 class OrderCreateSerializer(serializers.Serializer):
     """The body of `POST /api/orders`: field rules only; the catalog checks are the service's."""
 
-    customer_name = serializers.CharField(min_length=3, max_length=255)
+    customer_name = StringField(min_length=3, max_length=255)
     phone = PhoneField()
     whatsapp = PhoneField()
     email = EmailOrBlankField(required=False, allow_blank=True, allow_null=True, max_length=254)
-    address = serializers.CharField(min_length=10, max_length=1000)
-    city = serializers.CharField(min_length=2, max_length=100)
-    country = serializers.CharField(
+    address = StringField(min_length=10, max_length=1000)
+    city = StringField(min_length=2, max_length=100)
+    country = StringField(
         required=False, allow_blank=True, allow_null=True, max_length=100, default="Pakistan"
     )
-    notes = serializers.CharField(
+    notes = StringField(
         required=False, allow_blank=True, allow_null=True, max_length=500, default=""
     )
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
@@ -256,6 +256,15 @@ class OrderStatusUpdateSerializer(serializers.ModelSerializer):
     Field rules (status spellings, `tracking_notes` length, null) come from the model.
     """
 
+    tracking_notes = StringField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=Order._meta.get_field("tracking_notes").max_length,
+        help_text=f"Up to {Order._meta.get_field('tracking_notes').max_length} characters, "
+        "or null (or empty) to clear them.",
+    )
+
     class Meta:
         model = Order
         fields = [
@@ -267,10 +276,6 @@ class OrderStatusUpdateSerializer(serializers.ModelSerializer):
         ]
         extra_kwargs = {
             "estimated_delivery": {"help_text": "`YYYY-MM-DD`, or null to clear it."},
-            "tracking_notes": {
-                "help_text": f"Up to {Order._meta.get_field('tracking_notes').max_length} "
-                "characters, or null to clear them."
-            },
         }
 
     def validate(self, attrs):

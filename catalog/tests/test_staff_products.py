@@ -165,6 +165,8 @@ INVALID_FIELDS = [
     ("name", "ab", "Name must be 3-255 characters (it has 2)."),
     ("name", "   ab  ", "Name must be 3-255 characters (it has 2)."),
     ("name", "x" * 256, "Name must be 3-255 characters (it has 256)."),
+    ("name", 12345, "Not a valid string."),
+    ("category", 1, "Not a valid string."),
     ("category", "Sarees", 'There is no active category named "Sarees".'),
     ("category", "", "Category must be the name or slug of an active category."),
     ("regular_price", -1, "Regular price must be between 0 and 1,000,000."),
@@ -184,6 +186,7 @@ INVALID_FIELDS = [
     ("colors.1", ["Maroon", "  "], "A color cannot be empty."),
     ("colors.0", ["c" * 51], "A color can have at most 50 characters."),
     ("colors.1", ["Maroon", "maroon"], "maroon is listed twice."),
+    ("colors.0", [404], "Not a valid string."),
     (
         "colors",
         [f"Shade {n}" for n in range(31)],

@@ -263,6 +263,10 @@ def test_two_lines_of_one_item_may_add_up_to_99_but_not_100(api_client):
         ({"email": "ayesha@"}, "email", "Enter a valid email address."),
         ({"payment_method": "Cash"}, "payment_method", '"Cash" is not a valid choice.'),
         ({"items": []}, "items", "Ensure this field has at least 1 elements."),
+        ({"customer_name": 12345}, "customer_name", "Not a valid string."),
+        ({"phone": 3001234567}, "phone", "Not a valid string."),
+        ({"email": 0}, "email", "Enter a valid email address."),
+        ({"notes": 7}, "notes", "Not a valid string."),
     ],
 )
 def test_invalid_fields_are_a_422_naming_the_field_and_nothing_is_written(
