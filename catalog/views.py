@@ -245,7 +245,7 @@ class StaffProductImagesView(StaffProductView, APIView):
 
     def post(self, request, pk):
         product = self.get_product()
-        field = "images" if "images" in request.FILES else "files"
+        field = "files" if "files" in request.FILES and "images" not in request.FILES else "images"
         try:
             images = services.add_product_images(
                 product=product, files=request.FILES.getlist(field), field=field

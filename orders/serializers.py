@@ -5,6 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from beautique.fields import EmailOrBlankField, StringField
+from beautique.schema import any_case_pattern
+from catalog.models import Size
 from orders.models import (
     MAX_LINE_QUANTITY,
     MAX_ORDER_LINES,
@@ -13,7 +15,7 @@ from orders.models import (
     OrderStatusEvent,
     PaymentMethod,
 )
-from orders.phone import canonical_phone
+from orders.phone import PHONE_PATTERN, canonical_phone
 from orders.services import CUSTOMER_FIELDS
 
 
@@ -195,6 +197,8 @@ class PhoneField(StringField):
 class OrderLineInputSerializer(serializers.Serializer):
     """One line of a new order. Any `name`, `price` or `image` sent along is ignored."""
 
+    schema_rules = {"properties": {"size": {"pattern": any_case_pattern(Size.values)}}}
+
     product_id = serializers.UUIDField()
     size = StringField(max_length=8)
     color = StringField(max_length=50)
@@ -207,6 +211,10 @@ class OrderLineInputSerializer(serializers.Serializer):
 
 class OrderCreateSerializer(serializers.Serializer):
     """The body of `POST /api/orders`: field rules only; the catalog checks are the service's."""
+
+    schema_rules = {
+        "properties": {"phone": {"pattern": PHONE_PATTERN}, "whatsapp": {"pattern": PHONE_PATTERN}}
+    }
 
     customer_name = StringField(min_length=3, max_length=255)
     phone = PhoneField()
@@ -255,6 +263,19 @@ class OrderStatusUpdateSerializer(serializers.ModelSerializer):
 
     Field rules (status spellings, `tracking_notes` length, null) come from the model.
     """
+
+    schema_rules = {
+        "anyOf": [
+            {"required": [name]}
+            for name in (
+                "payment_status",
+                "order_status",
+                "delivery_status",
+                "estimated_delivery",
+                "tracking_notes",
+            )
+        ]
+    }
 
     tracking_notes = StringField(
         required=False,

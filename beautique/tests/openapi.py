@@ -1,4 +1,4 @@
-"""Checking API answers against the OpenAPI document the backend publishes."""
+"""Checking API answers and requests against the OpenAPI document the backend publishes."""
 
 import jsonschema
 
@@ -16,10 +16,17 @@ def json_schema(node):
     return converted
 
 
+def validator(document: dict, schema: dict) -> jsonschema.Draft4Validator:
+    """A validator of `schema`, an OpenAPI schema object of `document` (`$ref`s allowed)."""
+    root = {**json_schema(schema), "components": json_schema(document["components"])}
+    return jsonschema.Draft4Validator(root, format_checker=jsonschema.FormatChecker())
+
+
 def assert_matches_schema(document: dict, component: str, body) -> None:
     """Raise if `body` is not what `document` (the published schema) says `component` is."""
-    schema = {
-        "$ref": f"#/components/schemas/{component}",
-        "components": json_schema(document["components"]),
-    }
-    jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).validate(body)
+    validator(document, {"$ref": f"#/components/schemas/{component}"}).validate(body)
+
+
+def request_body_schema(document: dict, path: str, method: str) -> dict:
+    body = document["paths"][path][method]["requestBody"]
+    return next(iter(body["content"].values()))["schema"]
