@@ -2,6 +2,7 @@
 optional query parameters, and the rules services check stated on request bodies."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import force_instance
 from rest_framework import serializers
 
 
@@ -44,6 +45,22 @@ def any_case_pattern(values) -> str:
     return rf"^\s*(?:{spelled})\s*$"
 
 
+def state_text_rules(field, schema: dict) -> None:
+    """Text a client sends is trimmed (unless the field says not) before DRF measures it,
+    and may not hold NUL: say so with a `pattern` on `field`'s request schema."""
+    if (
+        not isinstance(field, serializers.CharField)
+        or schema.get("type") != "string"
+        or {"pattern", "format", "enum"} & set(schema)
+    ):
+        return
+    if field.trim_whitespace:
+        low, high = schema.pop("minLength", 0), schema.pop("maxLength", None)
+        schema["pattern"] = trimmed_text_pattern(low, high)
+    else:
+        schema["pattern"] = NO_NUL_PATTERN
+
+
 def merge_rules(schema: dict, rules: dict) -> None:
     """Add `rules` (a JSON Schema fragment) to `schema`, object by object."""
     for key, value in rules.items():
@@ -76,24 +93,15 @@ class AutoSchema(SpectacularAutoSchema):
                 schema["pattern"] = NO_NUL_PATTERN
         return parameters
 
-    def _insert_field_validators(self, field, schema):
-        """Text a client sends is trimmed and checked by DRF: say so with a `pattern`."""
-        super()._insert_field_validators(field, schema)
-        if (
-            isinstance(field, serializers.CharField)
-            and not field.read_only
-            and schema.get("type") == "string"
-            and not {"pattern", "format", "enum"} & set(schema)
-        ):
-            if field.trim_whitespace:
-                low, high = schema.pop("minLength", 0), schema.pop("maxLength", None)
-                schema["pattern"] = trimmed_text_pattern(low, high)
-            else:
-                schema["pattern"] = NO_NUL_PATTERN
-
     def _map_serializer(self, serializer, direction, bypass_extensions=False):
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
         if direction == "request":
+            properties = schema.get("properties", {})
+            for name, field in force_instance(serializer).fields.items():
+                if name in properties:
+                    state_text_rules(field, properties[name])
+                    if isinstance(field, serializers.ListField):
+                        state_text_rules(field.child, properties[name].get("items", {}))
             merge_rules(schema, getattr(serializer, "schema_rules", {}))
         return schema
 
