@@ -245,7 +245,9 @@ class StaffProductImagesView(StaffProductView, APIView):
 
     def post(self, request, pk):
         product = self.get_product()
-        field = "files" if "files" in request.FILES and "images" not in request.FILES else "images"
+        field = "files" if "files" in request.data and "images" not in request.data else "images"
+        if request.POST.getlist(field):
+            raise exceptions.ValidationError({field: ["Attach image files, not text."]})
         try:
             images = services.add_product_images(
                 product=product, files=request.FILES.getlist(field), field=field
