@@ -154,14 +154,15 @@ class ProductCreateSerializer(serializers.Serializer):
         allow_blank=True, help_text="Name or slug of an active category, in any case."
     )
     regular_price = serializers.DecimalField(
-        max_digits=10, decimal_places=2, help_text="PKR, 0 to 1,000,000."
+        max_digits=10, decimal_places=2, help_text="PKR, 0 to 1,000,000, at most 2 decimals."
     )
     sale_price = serializers.DecimalField(
         max_digits=10,
         decimal_places=2,
         allow_null=True,
         required=False,
-        help_text="null for no sale, else at least 0 and below `regular_price`.",
+        help_text="null for no sale, else at least 0 and below `regular_price` (which it is "
+        "checked against once merged with the stored product), at most 2 decimals.",
     )
     description = StringField(
         allow_blank=True,
