@@ -77,8 +77,7 @@ class AutoSchema(SpectacularAutoSchema):
     not sent (`allowEmptyValue`); text sent in a query or a body holds no NUL, and its
     length limits apply once it is trimmed (`pattern`); and a serializer's `schema_rules`,
     the rules its service checks written as a JSON Schema fragment, are added to its
-    request body, which is required when they ask for a property (`minProperties`,
-    `anyOf`).
+    request body, which is required when they ask for one of its properties (`anyOf`).
     """
 
     def _get_parameters(self):
@@ -107,8 +106,7 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _get_request_for_media_type(self, serializer, direction="request"):
         schema, required = super()._get_request_for_media_type(serializer, direction)
-        rules = getattr(serializer, "schema_rules", {})
-        return schema, required or "minProperties" in rules or "anyOf" in rules
+        return schema, required or "anyOf" in getattr(serializer, "schema_rules", {})
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
