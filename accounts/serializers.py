@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from accounts.models import User
+from beautique.fields import EmailOrBlankField, StringField
 
 
 class AdminSerializer(serializers.ModelSerializer):
@@ -12,6 +13,7 @@ class AdminSerializer(serializers.ModelSerializer):
         choices=["admin", "staff"], read_only=True, help_text="`admin` for superusers."
     )
     created_at = serializers.DateTimeField(source="date_joined", read_only=True)
+    email = EmailOrBlankField(read_only=True, help_text="Empty when none is on record.")
 
     class Meta:
         model = User
@@ -20,14 +22,14 @@ class AdminSerializer(serializers.ModelSerializer):
 
 
 class LoginSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(
+    username = StringField(max_length=150)
+    password = StringField(
         max_length=4096, trim_whitespace=False, write_only=True, style={"input_type": "password"}
     )
 
 
 class RefreshTokenSerializer(serializers.Serializer):
-    refresh_token = serializers.CharField()
+    refresh_token = StringField()
 
 
 class TokenPairSerializer(serializers.Serializer):

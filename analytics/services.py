@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
+from orders.filters import check_date_range
 from orders.models import DeliveryStatus, Order, OrderItem, OrderStatus, PaymentStatus
 
 DEFAULT_SERIES_DAYS = 30
@@ -142,8 +143,7 @@ def series_range(
     later); a missing `start_date` is 30 days before the end. The range may span at most
     `MAX_SERIES_DAYS` days.
     """
-    if start_date is not None and end_date is not None and start_date > end_date:
-        raise ValidationError({"end_date": ["end_date must not be before start_date."]})
+    check_date_range(start_date, end_date)
     last = end_date or max(timezone.localdate(), start_date or date.min)
     try:
         first = start_date or last - timedelta(days=DEFAULT_SERIES_DAYS - 1)

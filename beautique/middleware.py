@@ -1,9 +1,14 @@
-"""Response headers that are project conventions, set in one place for every route."""
+"""Project conventions every route shares: request checks before any view runs, and
+response headers set in one place."""
 
 from csp.constants import NONE
 from csp.middleware import CSPMiddleware
 from csp.utils import build_policy
+from django.core.validators import ProhibitNullCharactersValidator
+from django.http import Http404, JsonResponse
 from django.utils.cache import add_never_cache_headers
+
+from beautique.exceptions import validation_error_body
 
 STAFF_API_PREFIX = "/api/admin/"
 
@@ -56,3 +61,42 @@ class ContentSecurityPolicy(CSPMiddleware):
         if not report_only and parts.config is None and not is_page:
             parts.config = NOTHING_ALLOWED
         return parts
+
+
+class NullCharacterMiddleware:
+    """Keep NUL characters typed into a URL away from the database.
+
+    PostgreSQL text cannot hold NUL (0x00): a query comparing a column with such a
+    string fails, a 500, where it should simply match nothing, since no stored text
+    contains one. So:
+
+    - a path with NUL names nothing: a 404;
+    - on the API, a query parameter with NUL is a 422 naming it (what the API's text
+      filters answer, in the same words);
+    - elsewhere (the Django admin's list filters and search) such a parameter is
+      ignored, as if it had not been sent.
+
+    Bodies need nothing here: DRF's and Django's character fields refuse NUL.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info:
+            raise Http404("The path contains a NUL character.")
+        spoiled = [
+            name
+            for name, values in request.GET.lists()
+            if "\x00" in name or any("\x00" in value for value in values)
+        ]
+        if spoiled and request.path_info.startswith("/api/"):
+            message = str(ProhibitNullCharactersValidator.message)
+            body = validation_error_body({name: [message] for name in spoiled})
+            return JsonResponse(body, status=422)
+        if spoiled:
+            query = request.GET.copy()
+            for name in spoiled:
+                del query[name]
+            request.GET = query
+        return self.get_response(request)

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "beautique.middleware.NeverCacheStaffAPI",
     "beautique.middleware.ContentSecurityPolicy",
     "corsheaders.middleware.CorsMiddleware",
+    "beautique.middleware.NullCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -259,7 +260,8 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Beautique Store API",
     "DESCRIPTION": "Catalog, ordering and tracking for the Beautique Store storefront, "
-    "plus the staff API.",
+    "plus the staff API. An optional query parameter sent blank (`?start_date=`) counts as "
+    "not sent; text is trimmed of the spaces around it before its length is checked.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

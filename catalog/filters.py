@@ -4,6 +4,8 @@ Every invalid value is a form error, which django-filter's backend raises as a D
 `ValidationError`: the exception handler answers a 422 naming the parameter.
 """
 
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
 from django import forms
 from django.db.models import Q
 from django_filters import fields as filter_fields
@@ -69,6 +71,31 @@ class SizeFilter(filters.ChoiceFilter):
     field_class = UpperCaseChoiceField
 
 
+class PriceBoundFilter(filters.NumberFilter):
+    """An inclusive bound on `effective_price`: any number (`1e-9`, `-5`, `1e60`).
+
+    Prices are 0 to `Product.MAX_PRICE` with 2 decimals, so the bound is rounded to the
+    cent on its inner side (a minimum up, a maximum down) and held just outside that
+    range. That never changes which products it selects, and the database is only
+    ever given a number its price column can be compared with (PostgreSQL refuses
+    `1e-999999` rather than matching nothing).
+    """
+
+    def __init__(self, *args, lookup_expr: str, **kwargs):
+        super().__init__(*args, field_name="effective_price", lookup_expr=lookup_expr, **kwargs)
+
+    def get_max_validator(self):
+        return None
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        outside = Decimal("0.01")
+        held = min(max(value, -outside), Product.MAX_PRICE + outside)
+        rounding = ROUND_CEILING if self.lookup_expr == "gte" else ROUND_FLOOR
+        return super().filter(qs, held.quantize(outside, rounding=rounding))
+
+
 class ProductFilterForm(forms.Form):
     """Checks the price bounds together: a minimum above the maximum is an error."""
 
@@ -97,23 +124,16 @@ class ProductFilter(filters.FilterSet):
         method="filter_search",
         help_text="Case-insensitive text found in the name or the description.",
     )
-    min_price = filters.NumberFilter(
-        field_name="effective_price",
+    min_price = PriceBoundFilter(
         lookup_expr="gte",
-        help_text="Lowest effective price (PKR), inclusive.",
+        help_text="Lowest effective price (PKR), inclusive; not above `max_price`.",
     )
-    max_price = filters.NumberFilter(
-        field_name="effective_price",
-        lookup_expr="lte",
-        help_text="Highest effective price (PKR), inclusive.",
+    max_price = PriceBoundFilter(
+        lookup_expr="lte", help_text="Highest effective price (PKR), inclusive."
     )
     # The storefront's camelCase spellings.
-    minPrice = filters.NumberFilter(
-        field_name="effective_price", lookup_expr="gte", help_text="Alias of `min_price`."
-    )
-    maxPrice = filters.NumberFilter(
-        field_name="effective_price", lookup_expr="lte", help_text="Alias of `max_price`."
-    )
+    minPrice = PriceBoundFilter(lookup_expr="gte", help_text="Alias of `min_price`.")
+    maxPrice = PriceBoundFilter(lookup_expr="lte", help_text="Alias of `max_price`.")
     size = extend_schema_field(
         {
             "type": "string",

@@ -1,6 +1,7 @@
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast, Coalesce, Lower
@@ -44,6 +45,7 @@ class ProductQuerySet(models.QuerySet):
 class Product(models.Model):
     MAX_PRICE = Decimal("1000000")
     MAX_IMAGES = 10
+    MAX_COLORS = 30
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=255)
@@ -56,8 +58,28 @@ class Product(models.Model):
         db_persist=True,
     )
     description = models.TextField(max_length=2000)
-    sizes = models.JSONField(default=list, help_text="Size codes from S, M, L, XL, XXL.")
-    colors = models.JSONField(default=list, help_text="Color names as customers see them.")
+    sizes = models.JSONField(
+        default=list,
+        validators=[
+            MaxLengthValidator(
+                len(Size.values),
+                message=f"A product has at most %(limit_value)d sizes ({', '.join(Size.values)}), "
+                "each once; this list has %(show_value)d.",
+            )
+        ],
+        help_text="Size codes from S, M, L, XL, XXL.",
+    )
+    colors = models.JSONField(
+        default=list,
+        validators=[
+            MaxLengthValidator(
+                MAX_COLORS,
+                message="A product can have at most %(limit_value)d colors; "
+                "this list has %(show_value)d.",
+            )
+        ],
+        help_text="Color names as customers see them.",
+    )
     color_keys = models.GeneratedField(
         expression=Cast(Lower(Cast("colors", models.TextField())), models.JSONField()),
         output_field=models.JSONField(),

@@ -1,7 +1,15 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from beautique.fields import StringField
+from beautique.schema import any_case_pattern, trimmed_text_pattern
 from catalog.models import Category, Product, Size
+from catalog.services import (
+    COLOR_MAX_LENGTH,
+    DESCRIPTION_LENGTH,
+    IMAGE_URL_MAX_LENGTH,
+    NAME_LENGTH,
+)
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -92,42 +100,88 @@ class CategoryListSerializer(serializers.Serializer):
     categories = CategorySerializer(many=True)
 
 
+PRICE_RANGE = {
+    "minimum": 0,
+    "maximum": int(Product.MAX_PRICE),
+    "exclusiveMinimum": False,
+    "exclusiveMaximum": False,
+}
+
+
 class ProductCreateSerializer(serializers.Serializer):
     """Body of `POST /api/admin/products`: value types only.
 
     The product rules (lengths, ranges, sizes, the sale below the regular price, ...)
-    are `catalog.services.validate_product_fields`, checked on the merged result.
+    are `catalog.services.validate_product_fields`, checked on the merged result;
+    `schema_rules` states those a JSON Schema can for the OpenAPI document.
     """
 
-    name = serializers.CharField(
-        allow_blank=True, trim_whitespace=False, help_text="3-255 characters."
+    schema_rules = {
+        "properties": {
+            "name": {"pattern": trimmed_text_pattern(*NAME_LENGTH)},
+            "category": {"pattern": trimmed_text_pattern(1)},
+            "regular_price": PRICE_RANGE,
+            "sale_price": PRICE_RANGE,
+            "description": {"pattern": trimmed_text_pattern(*DESCRIPTION_LENGTH)},
+            "sizes": {
+                "minItems": 1,
+                "uniqueItems": True,
+                "items": {"pattern": any_case_pattern(Size.values)},
+            },
+            "colors": {
+                "minItems": 1,
+                "uniqueItems": True,
+                "items": {"pattern": trimmed_text_pattern(1, COLOR_MAX_LENGTH)},
+            },
+            "images": {
+                "maxItems": Product.MAX_IMAGES,
+                "uniqueItems": True,
+                "items": {
+                    "format": "uri",
+                    "pattern": rf"^\s*(?=[^\s\x00]{{1,{IMAGE_URL_MAX_LENGTH}}}\s*$)"
+                    r"[hH][tT][tT][pP][sS]?://[^\s\x00]+\s*$",
+                },
+            },
+        }
+    }
+
+    name = StringField(
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="3-255 characters, once the spaces around it are trimmed.",
     )
-    category = serializers.CharField(
+    category = StringField(
         allow_blank=True, help_text="Name or slug of an active category, in any case."
     )
     regular_price = serializers.DecimalField(
-        max_digits=10, decimal_places=2, help_text="PKR, 0 to 1,000,000."
+        max_digits=10, decimal_places=2, help_text="PKR, 0 to 1,000,000, at most 2 decimals."
     )
     sale_price = serializers.DecimalField(
         max_digits=10,
         decimal_places=2,
         allow_null=True,
         required=False,
-        help_text="null for no sale, else at least 0 and below `regular_price`.",
+        help_text="null for no sale, else at least 0 and below `regular_price` (which it is "
+        "checked against once merged with the stored product), at most 2 decimals.",
     )
-    description = serializers.CharField(
-        allow_blank=True, trim_whitespace=False, help_text="10-2000 characters."
+    description = StringField(
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="10-2000 characters, once the spaces around it are trimmed.",
     )
     sizes = serializers.ListField(
-        child=serializers.CharField(allow_blank=True),
-        help_text=f"At least one of {', '.join(Size.values)}, each once.",
+        child=StringField(allow_blank=True),
+        validators=Product._meta.get_field("sizes").validators,
+        help_text=f"At least one of {', '.join(Size.values)} (in any case), each once.",
     )
     colors = serializers.ListField(
-        child=serializers.CharField(allow_blank=True),
-        help_text="At least one color name, up to 50 characters each.",
+        child=StringField(allow_blank=True),
+        validators=Product._meta.get_field("colors").validators,
+        help_text=f"1-{Product.MAX_COLORS} color names, up to {COLOR_MAX_LENGTH} characters "
+        "each, each once (in any case).",
     )
     images = serializers.ListField(
-        child=serializers.CharField(allow_blank=True),
+        child=StringField(allow_blank=True),
         required=False,
         help_text="Up to 10 http(s) image URLs, in display order. On an update the list "
         "replaces the product's images: send the current URLs to keep, reorder or remove them.",
@@ -149,6 +203,14 @@ class ProductUpdateSerializer(ProductCreateSerializer):
 
 class ProductImageUploadSerializer(serializers.Serializer):
     """Multipart body of `POST /api/admin/products/{id}/images` (for the schema)."""
+
+    schema_rules = {
+        "anyOf": [
+            {"required": [name], "properties": {name: {"minItems": 1}}}
+            for name in ("images", "files")
+        ],
+        "properties": {name: {"maxItems": Product.MAX_IMAGES} for name in ("images", "files")},
+    }
 
     images = serializers.ListField(
         child=serializers.FileField(),

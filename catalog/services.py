@@ -193,9 +193,25 @@ def clean_flag(value, *, label: str, fail) -> bool:
     return value
 
 
+def within_field_limits(field: str, value: list, *, fail) -> bool:
+    """Whether `value` passes the model field's own validators (the list's length cap).
+
+    Checked before the items, so an oversized list is refused at once, whatever its size.
+    """
+    try:
+        Product._meta.get_field(field).run_validators(value)
+    except ValidationError as error:
+        for message in error.messages:
+            fail(message)
+        return False
+    return True
+
+
 def clean_sizes(value, *, fail) -> list[str]:
     if not isinstance(value, list) or not value:
         fail(f"Choose at least one size from {', '.join(Size.values)}.")
+        return value
+    if not within_field_limits("sizes", value, fail=fail):
         return value
     sizes: list[str] = []
     for index, item in enumerate(value):
@@ -212,15 +228,20 @@ def clean_colors(value, *, fail) -> list[str]:
     if not isinstance(value, list) or not value:
         fail("Add at least one color.")
         return value
+    if not within_field_limits("colors", value, fail=fail):
+        return value
     colors: list[str] = []
+    seen: set[str] = set()
     for index, item in enumerate(value):
         color = item.strip() if isinstance(item, str) else ""
+        key = color.casefold()
         if not color:
             fail("A color cannot be empty.", index)
         elif len(color) > COLOR_MAX_LENGTH:
             fail(f"A color can have at most {COLOR_MAX_LENGTH} characters.", index)
-        elif color.casefold() in {seen.casefold() for seen in colors}:
+        elif key in seen:
             fail(f"{color} is listed twice.", index)
+        seen.add(key)
         colors.append(color)
     return colors
 
@@ -295,6 +316,7 @@ def update_product(*, product: Product, data: dict) -> Product:
 
     `is_active: True` restores a soft-deleted product; `images` replaces the image
     list (uploaded files left out of it are deleted from the storage after commit).
+    Raises `Product.DoesNotExist` when the product has been deleted for good meanwhile.
     """
     with transaction.atomic():
         product = Product.objects.select_for_update().get(pk=product.pk)
@@ -312,17 +334,27 @@ def update_product(*, product: Product, data: dict) -> Product:
 
 
 def deactivate_product(*, product: Product) -> None:
-    """Soft delete: hide the product from customers, keeping it for staff and orders."""
-    product.is_active = False
-    product.save(update_fields=["is_active", "updated_at"])
+    """Soft delete: hide the product from customers, keeping it for staff and orders.
+
+    Raises `Product.DoesNotExist` when the product has been deleted for good meanwhile.
+    """
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=product.pk)
+        product.is_active = False
+        product.save(update_fields=["is_active", "updated_at"])
 
 
 def delete_product(*, product: Product) -> None:
     """Remove a product for good, with its image rows; uploaded files go after commit.
 
-    Order lines keep their snapshot (their product link becomes null).
+    Order lines keep their snapshot (their product link becomes null). The product row
+    is locked first: orders being placed hold it until their lines are committed, and
+    the delete waits for them, so it unlinks their lines too; orders arriving meanwhile
+    wait and then find the product gone. Raises `Product.DoesNotExist` when it is
+    already deleted.
     """
     with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=product.pk)
         names = list(product.images.exclude(image="").values_list("image", flat=True))
         product.delete()
         transaction.on_commit(partial(delete_stored_files, names))
@@ -334,7 +366,8 @@ def add_product_images(*, product: Product, files, field: str = "images") -> lis
     Every file is checked (size, and decoded as JPEG/PNG/WebP/GIF) before anything is
     stored; a product may hold at most `Product.MAX_IMAGES` images. If storing or the
     transaction fails part way, the files already stored are deleted again and no row
-    remains. Errors are keyed `field` / `field.<index>`.
+    remains. Errors are keyed `field` / `field.<index>`. Raises `Product.DoesNotExist`
+    when the product has been deleted for good meanwhile.
     """
     checked = check_image_files(files, field=field)
     stored: list[str] = []

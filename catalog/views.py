@@ -112,7 +112,17 @@ class CategoryListView(PublicCatalogView, APIView):
 
 
 class StaffProductView:
-    """The staff product endpoints: any product, active or not (staff token required)."""
+    """The staff product endpoints: any product, active or not (staff token required).
+
+    A product deleted for good while a request about it runs (found by the view, gone
+    when the service locks it or when the answer reads it back) is a 404, as if the
+    request had come a moment later.
+    """
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Product.DoesNotExist):
+            exc = exceptions.NotFound("Product not found.")
+        return super().handle_exception(exc)
 
     def get_queryset(self):
         return selectors.staff_products()
@@ -239,7 +249,9 @@ class StaffProductImagesView(StaffProductView, APIView):
 
     def post(self, request, pk):
         product = self.get_product()
-        field = "images" if "images" in request.FILES else "files"
+        field = "files" if "files" in request.data and "images" not in request.data else "images"
+        if request.POST.getlist(field):
+            raise exceptions.ValidationError({field: ["Attach image files, not text."]})
         try:
             images = services.add_product_images(
                 product=product, files=request.FILES.getlist(field), field=field

@@ -5,6 +5,7 @@ Every invalid value is a form error, which django-filter's backend raises as a D
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django_filters import rest_framework as filters
 
@@ -26,14 +27,23 @@ DEFAULT_STAFF_ORDER_ORDERING = STAFF_ORDER_ORDERINGS["-created_at"]
 MIN_PHONE_SEARCH_DIGITS = 4
 
 
+def check_date_range(start_date, end_date) -> None:
+    """A range of order dates (either end may be open): a start after the end is a
+    `ValidationError` naming `start_date`. The staff list, the export and the dashboard
+    share it."""
+    if start_date and end_date and start_date > end_date:
+        raise ValidationError({"start_date": ["start_date must not be after end_date."]})
+
+
 class StaffOrderFilterForm(forms.Form):
     """Checks the date range as a whole: a start after the end is an error."""
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and start > end:
-            self.add_error("end_date", "end_date must not be before start_date.")
+        try:
+            check_date_range(cleaned.get("start_date"), cleaned.get("end_date"))
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned
 
 
@@ -75,7 +85,8 @@ class StaffOrderFilter(filters.FilterSet):
     start_date = filters.DateFilter(
         field_name="order_date",
         lookup_expr="gte",
-        help_text="Orders placed on or after this store-local date (`YYYY-MM-DD`).",
+        help_text="Orders placed on or after this store-local date (`YYYY-MM-DD`); "
+        "not after `end_date`.",
     )
     end_date = filters.DateFilter(
         field_name="order_date",

@@ -24,6 +24,20 @@ _NOT_DIGIT = re.compile(r"[^0-9]")
 LENGTH_MESSAGE = f"Phone must be {MIN_DIGITS}-{MAX_DIGITS} digits"
 
 
+_SEPARATORS = r"[\s().-]*"
+PHONE_PATTERN = (
+    r"^\s*(?=[^\s\x00](?:[^\x00]{0,30}[^\s\x00])?\s*$)(?:"
+    rf"\+{_SEPARATORS}[1-9]{_SEPARATORS}(?:[0-9]{_SEPARATORS}){{9,14}}"
+    rf"|{_SEPARATORS}(?:0{_SEPARATORS}0{_SEPARATORS}(?:[0-9]{_SEPARATORS}){{10,13}}"
+    rf"|0{_SEPARATORS}[1-9]{_SEPARATORS}(?:[0-9]{_SEPARATORS}){{8,12}}"
+    rf"|[1-9]{_SEPARATORS}(?:[0-9]{_SEPARATORS}){{9,14}}))$"
+)
+"""`canonical_phone`'s rules as a regular expression, for the OpenAPI schema (ASCII digits
+only; at most 32 characters once trimmed, as the API's phone fields): `+` and a country
+code not starting with 0, then 10-15 digits in all; or `00` and 10-13 more digits; or a
+national `0` and 9-13 more; or 10-15 digits."""
+
+
 def ascii_digits(text: str) -> str:
     """`text` with every decimal digit in ASCII: Urdu and Arabic keyboards type `۰۳۰۰`."""
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)

@@ -4,6 +4,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from beautique.fields import EmailOrBlankField, StringField
+from beautique.schema import any_case_pattern
+from catalog.models import Size
 from orders.models import (
     MAX_LINE_QUANTITY,
     MAX_ORDER_LINES,
@@ -12,7 +15,7 @@ from orders.models import (
     OrderStatusEvent,
     PaymentMethod,
 )
-from orders.phone import canonical_phone
+from orders.phone import PHONE_PATTERN, canonical_phone
 from orders.services import CUSTOMER_FIELDS
 
 
@@ -126,6 +129,7 @@ class OrderDetailSerializer(serializers.ModelSerializer):
     """The order detail object (the POST response); give it `orders_with_details()` rows."""
 
     items = OrderItemSerializer(many=True, read_only=True)
+    email = EmailOrBlankField(read_only=True, help_text="Empty when the customer gave none.")
 
     class Meta:
         model = Order
@@ -168,7 +172,7 @@ class OrderTrackingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PhoneField(serializers.CharField):
+class PhoneField(StringField):
     """A phone number as the customer typed it, checked by `orders.phone.canonical_phone`."""
 
     def __init__(self, **kwargs):
@@ -193,9 +197,11 @@ class PhoneField(serializers.CharField):
 class OrderLineInputSerializer(serializers.Serializer):
     """One line of a new order. Any `name`, `price` or `image` sent along is ignored."""
 
+    schema_rules = {"properties": {"size": {"pattern": any_case_pattern(Size.values)}}}
+
     product_id = serializers.UUIDField()
-    size = serializers.CharField(max_length=8)
-    color = serializers.CharField(max_length=50)
+    size = StringField(max_length=8)
+    color = StringField(max_length=50)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
 
     def validate_size(self, value: str) -> str:
@@ -206,18 +212,20 @@ class OrderLineInputSerializer(serializers.Serializer):
 class OrderCreateSerializer(serializers.Serializer):
     """The body of `POST /api/orders`: field rules only; the catalog checks are the service's."""
 
-    customer_name = serializers.CharField(min_length=3, max_length=255)
+    schema_rules = {
+        "properties": {"phone": {"pattern": PHONE_PATTERN}, "whatsapp": {"pattern": PHONE_PATTERN}}
+    }
+
+    customer_name = StringField(min_length=3, max_length=255)
     phone = PhoneField()
     whatsapp = PhoneField()
-    email = serializers.EmailField(
-        required=False, allow_blank=True, allow_null=True, max_length=254
-    )
-    address = serializers.CharField(min_length=10, max_length=1000)
-    city = serializers.CharField(min_length=2, max_length=100)
-    country = serializers.CharField(
+    email = EmailOrBlankField(required=False, allow_blank=True, allow_null=True, max_length=254)
+    address = StringField(min_length=10, max_length=1000)
+    city = StringField(min_length=2, max_length=100)
+    country = StringField(
         required=False, allow_blank=True, allow_null=True, max_length=100, default="Pakistan"
     )
-    notes = serializers.CharField(
+    notes = StringField(
         required=False, allow_blank=True, allow_null=True, max_length=500, default=""
     )
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
@@ -225,7 +233,9 @@ class OrderCreateSerializer(serializers.Serializer):
         child=OrderLineInputSerializer(),
         min_length=1,
         max_length=MAX_ORDER_LINES,
-        help_text=f"1-{MAX_ORDER_LINES} lines. Name, unit price and image come from the catalog.",
+        help_text=f"1-{MAX_ORDER_LINES} lines. Lines of one product in one size and color (in "
+        f"any case) become one line: their quantities together must be 1-{MAX_LINE_QUANTITY}. "
+        "Name, unit price and image come from the catalog.",
     )
 
     def validate(self, attrs):
@@ -254,6 +264,28 @@ class OrderStatusUpdateSerializer(serializers.ModelSerializer):
     Field rules (status spellings, `tracking_notes` length, null) come from the model.
     """
 
+    schema_rules = {
+        "anyOf": [
+            {"required": [name]}
+            for name in (
+                "payment_status",
+                "order_status",
+                "delivery_status",
+                "estimated_delivery",
+                "tracking_notes",
+            )
+        ]
+    }
+
+    tracking_notes = StringField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=Order._meta.get_field("tracking_notes").max_length,
+        help_text=f"Up to {Order._meta.get_field('tracking_notes').max_length} characters, "
+        "or null (or empty) to clear them.",
+    )
+
     class Meta:
         model = Order
         fields = [
@@ -265,10 +297,6 @@ class OrderStatusUpdateSerializer(serializers.ModelSerializer):
         ]
         extra_kwargs = {
             "estimated_delivery": {"help_text": "`YYYY-MM-DD`, or null to clear it."},
-            "tracking_notes": {
-                "help_text": f"Up to {Order._meta.get_field('tracking_notes').max_length} "
-                "characters, or null to clear them."
-            },
         }
 
     def validate(self, attrs):

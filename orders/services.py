@@ -97,6 +97,18 @@ def request_fingerprint(*, customer: dict, items: list[dict], payment_method: st
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _check_idempotency_key(key: str) -> None:
+    """Any text up to 255 characters that the database can store (PostgreSQL text
+    cannot hold NUL), or a `ValidationError` saying why not."""
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        message = f"Idempotency-Key must be at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters"
+    elif "\x00" in key:
+        message = "Idempotency-Key cannot contain NUL characters"
+    else:
+        return
+    raise ValidationError({"idempotency_key": [message]})
+
+
 def _replay(order: Order, fingerprint: str) -> tuple[Order, bool]:
     if order.request_fingerprint != fingerprint:
         raise ValidationError(
@@ -133,21 +145,61 @@ def _checked_request(*, customer: dict, items: list[dict], payment_method: str) 
 
 
 def _visible_products(product_ids) -> dict:
-    """The products customers may buy among `product_ids`, with their images, by pk."""
+    """The products customers may buy among `product_ids`, with their images, by pk,
+    locked until the calling transaction ends.
+
+    The lock (PostgreSQL's `FOR NO KEY UPDATE`, taken in pk order so orders sharing
+    products cannot deadlock) keeps a product from being deleted for good between this
+    read and the commit of the lines that point at it. A product whose permanent delete
+    is under way is waited for and then missing here, so its line is refused.
+    """
     return {
         product.pk: product
         for product in Product.objects.visible()
         .filter(pk__in=set(product_ids))
+        .order_by("pk")
+        .select_for_update(no_key=True, of=("self",))
         .prefetch_related("images")
     }
 
 
+def _merged_lines(items: list[dict]) -> list[tuple[list[int], dict]]:
+    """`items` with one line per product, size and color (the color in any case), in the
+    order each first appears: the quantities of repeated lines are added up. Each comes
+    with the indexes of the request's lines it stands for."""
+    merged: dict[tuple, tuple[list[int], dict]] = {}
+    for index, item in enumerate(items):
+        key = (item["product_id"], item["size"], item["color"].casefold())
+        if key in merged:
+            indexes, line = merged[key]
+            indexes.append(index)
+            line["quantity"] += item["quantity"]
+        else:
+            merged[key] = ([index], dict(item))
+    return list(merged.values())
+
+
+def _quantity_message(indexes: list[int], quantity: int) -> str:
+    message = f"Quantity must be between 1 and {MAX_LINE_QUANTITY}"
+    if len(indexes) == 1:
+        return message
+    *others, last = (str(index) for index in indexes)
+    return (
+        f"{message} for one product in one size and color: "
+        f"items {', '.join(others)} and {last} order {quantity} of it together"
+    )
+
+
 def _order_lines(items: list[dict], products: dict) -> list[OrderItem]:
     """Check every line against `products` (the visible catalog, by pk) and snapshot it,
-    or raise naming each bad field."""
+    or raise naming each bad field (by the request's first line of a merged line).
+
+    Lines of one product in one size and color are merged first (`_merged_lines`), so
+    the quantity cap counts per item, and the order holds one line per item."""
     errors: dict[str, list[str]] = {}
     lines = []
-    for index, item in enumerate(items):
+    for indexes, item in _merged_lines(items):
+        index = indexes[0]
         product = products.get(item["product_id"])
         if product is None:
             errors[f"items.{index}.product_id"] = ["This product is not available"]
@@ -164,9 +216,7 @@ def _order_lines(items: list[dict], products: dict) -> list[OrderItem]:
             ]
         quantity = item["quantity"]
         if not 1 <= quantity <= MAX_LINE_QUANTITY:
-            errors[f"items.{index}.quantity"] = [
-                f"Quantity must be between 1 and {MAX_LINE_QUANTITY}"
-            ]
+            errors[f"items.{index}.quantity"] = [_quantity_message(indexes, quantity)]
         if errors:
             continue
         images = list(product.images.all())
@@ -234,14 +284,8 @@ def place_order(
     `ValidationError`. `placed_at` (default now) is the order's timestamp; its
     store-local date is the order's date and numbers it.
     """
-    if idempotency_key is not None and len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "idempotency_key": [
-                    f"Idempotency-Key must be at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters"
-                ]
-            }
-        )
+    if idempotency_key is not None:
+        _check_idempotency_key(idempotency_key)
     fingerprint = request_fingerprint(customer=customer, items=items, payment_method=payment_method)
     if idempotency_key is not None:
         existing = Order.objects.filter(idempotency_key=idempotency_key).first()
@@ -287,15 +331,37 @@ def place_orders(*, requests: list[dict]) -> list[Order]:
     Each request holds `customer`, `items` and `payment_method` as for `place_order`,
     and optionally `placed_at` (default now). Every request is checked first, against
     one read of the catalog: if any is invalid, the `ValidationError` names
-    `requests.<i>.<field>` for each problem and nothing is written. Then, in one
-    transaction, each day's orders take a block of consecutive numbers with one upsert
-    (numbered in the order they were placed), and the orders and their items are
-    bulk-inserted. There are no idempotency keys here. Returns the orders in request order.
+    `requests.<i>.<field>` for each problem and nothing is written. Then each day's
+    orders take a block of consecutive numbers with one upsert (numbered in the order
+    they were placed), and the orders and their items are bulk-inserted. All of it is one
+    transaction, holding the products ordered as `place_order` does. There are no
+    idempotency keys here. Returns the orders in request order.
     """
     now = timezone.now()
-    products = _visible_products(
-        item["product_id"] for request in requests for item in request["items"]
-    )
+    with transaction.atomic():
+        products = _visible_products(
+            item["product_id"] for request in requests for item in request["items"]
+        )
+        orders, lines = _checked_batch(requests, products, now=now)
+        by_day = defaultdict(list)
+        for order in orders:
+            by_day[order.order_date].append(order)
+        # Days in date order, so two concurrent batches lock their sequence rows alike.
+        for day in sorted(by_day):
+            in_time_order = sorted(by_day[day], key=attrgetter("created_at"))
+            last = next_order_numbers(day, len(in_time_order))
+            for number, order in enumerate(in_time_order, start=last - len(in_time_order) + 1):
+                order.order_id = format_order_id(day, number)
+        Order.objects.bulk_create(orders)
+        OrderItem.objects.bulk_create(lines)
+    return orders
+
+
+def _checked_batch(
+    requests: list[dict], products: dict, *, now: datetime.datetime
+) -> tuple[list[Order], list[OrderItem]]:
+    """The unsaved orders and lines of `place_orders`' requests, or raise naming
+    `requests.<i>.<field>` for each problem."""
     orders, lines, errors = [], [], {}
     for index, request in enumerate(requests):
         unexpected = set(request) - ORDER_REQUEST_KEYS
@@ -326,20 +392,7 @@ def place_orders(*, requests: list[dict]) -> list[Order]:
         lines.extend(order_lines)
     if errors:
         raise ValidationError(errors)
-
-    by_day = defaultdict(list)
-    for order in orders:
-        by_day[order.order_date].append(order)
-    with transaction.atomic():
-        # Days in date order, so two concurrent batches lock their sequence rows alike.
-        for day in sorted(by_day):
-            in_time_order = sorted(by_day[day], key=attrgetter("created_at"))
-            last = next_order_numbers(day, len(in_time_order))
-            for number, order in enumerate(in_time_order, start=last - len(in_time_order) + 1):
-                order.order_id = format_order_id(day, number)
-        Order.objects.bulk_create(orders)
-        OrderItem.objects.bulk_create(lines)
-    return orders
+    return orders, lines
 
 
 class StatusUpdate(NamedTuple):
@@ -409,7 +462,6 @@ def _save_status_updates(updates: list[StatusUpdate], *, changed_by) -> list[Ord
     changes gets an event, and the changed orders and the events are written in bulk."""
     if not updates:
         return []
-    now = timezone.now()
     with transaction.atomic():
         pks = {update.order.pk for update in updates}
         locked = {
@@ -418,6 +470,9 @@ def _save_status_updates(updates: list[StatusUpdate], *, changed_by) -> list[Ord
         }
         if len(locked) != len(pks):
             raise Order.DoesNotExist("Order matching query does not exist.")
+        # Now, with the rows locked: a change that waited for another is dated after it,
+        # so the history read in time order is a chain (each "from" the previous "to").
+        now = timezone.now()
         events, fields, changed_orders = [], set(), {}
         for update in updates:
             order = locked[update.order.pk]

@@ -151,6 +151,16 @@ def test_missing_fields_are_a_422(api_client):
     }
 
 
+def test_a_username_or_password_that_is_not_a_string_is_a_422(api_client):
+    response = api_client.post(LOGIN_URL, {"username": 1234, "password": 5678}, format="json")
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "username": ["Not a valid string."],
+        "password": ["Not a valid string."],
+    }
+
+
 # Throttling: 5 failures per username and per client within 15 minutes by default.
 
 

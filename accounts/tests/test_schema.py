@@ -2,6 +2,9 @@
 
 import pytest
 
+from beautique.tests.openapi import assert_matches_schema
+from conftest import bearer_client
+
 pytestmark = pytest.mark.django_db
 
 
@@ -56,3 +59,15 @@ def test_token_routes_need_no_authorization_and_document_their_bodies(
         assert "content" not in operation["responses"]["204"]
     else:
         assert fields(operation["responses"]["200"]) == response_fields
+
+
+@pytest.mark.parametrize("email", ["", "hina@beautique.pk"])
+def test_the_admin_object_is_what_the_schema_says_with_or_without_an_email(
+    schema, django_user_model, email
+):
+    user = django_user_model.objects.create_user(username="hina", email=email, is_staff=True)
+
+    response = bearer_client(user).get("/api/admin/me")
+
+    assert response.json()["email"] == email
+    assert_matches_schema(schema, "Admin", response.json())

@@ -401,8 +401,8 @@ def test_start_after_end_is_a_422(staff_client):
 
     assert response.status_code == 422
     assert response.json() == {
-        "detail": "end_date: end_date must not be before start_date.",
-        "errors": {"end_date": ["end_date must not be before start_date."]},
+        "detail": "start_date: start_date must not be after end_date.",
+        "errors": {"start_date": ["start_date must not be after end_date."]},
     }
 
 

@@ -309,6 +309,10 @@ def test_the_product_page_shows_sizes_as_checkboxes_and_colors_as_one_line(store
         ({"colors": " , "}, {"colors": ["Add at least one color."]}),
         ({"colors": "Maroon, maroon"}, {"colors": ["maroon is listed twice."]}),
         ({"colors": "x" * 51}, {"colors": ["A color can have at most 50 characters."]}),
+        (
+            {"colors": ", ".join(f"Shade {n}" for n in range(31))},
+            {"colors": ["A product can have at most 30 colors; this list has 31."]},
+        ),
         ({"name": "AB"}, {"name": ["Name must be 3-255 characters (it has 2)."]}),
         (
             {"description": "Too short"},

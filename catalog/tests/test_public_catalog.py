@@ -207,6 +207,13 @@ def priced_products():
         ("min_price=8000.01", []),
         ("min_price=-5&max_price=1e30", ["Eight", "Five", "Sale"]),
         ("min_price=1e30", []),
+        ("min_price=1e60", []),
+        ("min_price=999.999&max_price=1000.001", ["Sale"]),
+        ("min_price=1000.001", ["Eight", "Five"]),
+        ("max_price=999.999", []),
+        ("min_price=1e-999999", ["Eight", "Five", "Sale"]),
+        ("min_price=-1e999999&maxPrice=1e999999", ["Eight", "Five", "Sale"]),
+        ("max_price=-1e-999999", []),
     ],
 )
 def test_price_bounds_are_inclusive_on_the_effective_price(

@@ -4,12 +4,16 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from catalog import services
 from catalog.models import Category, Product, ProductImage
 from catalog.tests.factories import ProductFactory, ProductImageFactory
+from catalog.tests.images import image_bytes, stored_files, upload
+from catalog.views import StaffProductView
 from conftest import bearer_client
 from orders.models import Order, OrderItem, PaymentMethod
 
@@ -161,6 +165,8 @@ INVALID_FIELDS = [
     ("name", "ab", "Name must be 3-255 characters (it has 2)."),
     ("name", "   ab  ", "Name must be 3-255 characters (it has 2)."),
     ("name", "x" * 256, "Name must be 3-255 characters (it has 256)."),
+    ("name", 12345, "Not a valid string."),
+    ("category", 1, "Not a valid string."),
     ("category", "Sarees", 'There is no active category named "Sarees".'),
     ("category", "", "Category must be the name or slug of an active category."),
     ("regular_price", -1, "Regular price must be between 0 and 1,000,000."),
@@ -180,6 +186,17 @@ INVALID_FIELDS = [
     ("colors.1", ["Maroon", "  "], "A color cannot be empty."),
     ("colors.0", ["c" * 51], "A color can have at most 50 characters."),
     ("colors.1", ["Maroon", "maroon"], "maroon is listed twice."),
+    ("colors.0", [404], "Not a valid string."),
+    (
+        "colors",
+        [f"Shade {n}" for n in range(31)],
+        "A product can have at most 30 colors; this list has 31.",
+    ),
+    (
+        "sizes",
+        ["S", "M", "L", "XL", "XXL", "S"],
+        "A product has at most 5 sizes (S, M, L, XL, XXL), each once; this list has 6.",
+    ),
     ("images", [f"https://cdn.example.com/{n}.jpg" for n in range(11)], None),
     ("images.0", ["ftp://cdn.example.com/a.jpg"], "Enter an http:// or https:// URL."),
     ("images.1", ["https://cdn.example.com/a.jpg", "not a url"], None),
@@ -198,6 +215,43 @@ def test_create_refuses_each_invalid_field_with_a_422_naming_it(staff_client, pa
 
     assert_422(response, path, message)
     assert not Product.objects.exists()
+
+
+def test_thirty_colors_are_accepted(staff_client):
+    colors = [f"Shade {n}" for n in range(30)]
+
+    response = staff_client.post(LIST_URL, valid_body(colors=colors), format="json")
+
+    assert response.status_code == 201
+    assert Product.objects.get().colors == colors
+
+
+@pytest.mark.parametrize("field", ["colors", "sizes"])
+def test_thousands_of_colors_or_sizes_are_refused_by_their_number_alone(staff_client, field):
+    """10,000 equal entries: checked one by one, each but the first would be "listed twice"."""
+    entries = ["Maroon"] * 10_000 if field == "colors" else ["M"] * 10_000
+
+    response = staff_client.post(LIST_URL, valid_body(**{field: entries}), format="json")
+
+    assert response.status_code == 422
+    [message] = response.json()["errors"].pop(field)
+    assert message.endswith("this list has 10000.")
+    assert response.json()["errors"] == {}
+    assert not Product.objects.exists()
+
+
+def test_the_product_rules_refuse_an_oversized_list_before_reading_its_entries():
+    with pytest.raises(ValidationError) as refused:
+        services.validate_product_fields(
+            {**valid_body(), "category": "Maxi", "colors": [None] * 10_000, "sizes": [7] * 10_000}
+        )
+
+    assert refused.value.message_dict == {
+        "sizes": [
+            "A product has at most 5 sizes (S, M, L, XL, XXL), each once; this list has 10000."
+        ],
+        "colors": ["A product can have at most 30 colors; this list has 10000."],
+    }
 
 
 @pytest.mark.parametrize(
@@ -551,6 +605,64 @@ def test_only_a_superuser_deletes_for_good_other_staff_get_403(staff_client):
     assert response.status_code == 403
     assert response.json() == {"detail": "Only a superuser may do this."}
     assert Product.objects.filter(pk=product.pk).exists()
+
+
+@pytest.fixture
+def deleted_for_good_once_found(monkeypatch):
+    """Each product the staff views find is then deleted for good before they go on:
+    a superuser's permanent delete landing in the middle of the request."""
+    find = StaffProductView.get_product
+
+    def find_then_lose(view, queryset=None):
+        product = find(view, queryset)
+        services.delete_product(product=product)
+        return product
+
+    monkeypatch.setattr(StaffProductView, "get_product", find_then_lose)
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "body", "body_format"),
+    [
+        ("put", "", {"name": "Renamed dress"}, "json"),
+        ("patch", "", {"sale_price": 100}, "json"),
+        ("delete", "", None, "json"),
+        ("delete", "/permanent", None, "json"),
+        ("post", "/images", {"images": [upload("a.png", image_bytes("PNG"))]}, "multipart"),
+    ],
+)
+def test_a_product_deleted_for_good_during_a_change_is_a_404(
+    owner_client, deleted_for_good_once_found, method, suffix, body, body_format
+):
+    product = ProductFactory()
+
+    response = getattr(owner_client, method)(
+        f"{detail_url(product)}{suffix}", body, format=body_format
+    )
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Product not found."}
+    assert not Product.objects.exists()
+    assert stored_files() == []
+
+
+def test_a_product_deleted_for_good_after_a_change_is_a_404(staff_client, monkeypatch):
+    """The change committed, then the product went before the answer could read it back."""
+    product = ProductFactory()
+    change = services.update_product
+
+    def change_then_lose(**kwargs):
+        changed = change(**kwargs)
+        services.delete_product(product=changed)
+        return changed
+
+    monkeypatch.setattr(services, "update_product", change_then_lose)
+
+    response = staff_client.patch(detail_url(product), {"name": "Renamed dress"})
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Product not found."}
+    assert not Product.objects.exists()
 
 
 def test_a_malformed_id_is_404_even_with_a_bad_body(staff_client):

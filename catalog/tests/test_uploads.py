@@ -210,16 +210,40 @@ def test_the_tenth_image_is_accepted(staff_client):
     assert len(response.json()["product"]["images"]) == 10
 
 
-def test_no_file_is_a_422(staff_client):
+@pytest.mark.parametrize("body", [{"note": "hello"}, {}], ids=["other", "empty"])
+def test_no_file_is_a_422_naming_the_images_field(staff_client, body):
     product = ProductFactory()
 
-    response = staff_client.post(upload_url(product), {"note": "hello"}, format="multipart")
+    response = staff_client.post(upload_url(product), body, format="multipart")
 
     assert response.status_code == 422
     assert response.json() == {
-        "detail": "files: Attach at least one image file.",
-        "errors": {"files": ["Attach at least one image file."]},
+        "detail": "images: Attach at least one image file.",
+        "errors": {"images": ["Attach at least one image file."]},
     }
+    assert not ProductImage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"images": "https://cdn.example.com/a.jpg"}, "images"),
+        ({"images": "{}", "files": [upload("a.png", image_bytes("PNG"))]}, "images"),
+        ({"files": "a.png"}, "files"),
+    ],
+)
+def test_text_where_files_belong_is_a_422_and_nothing_is_stored(staff_client, body, field):
+    product = ProductFactory()
+
+    response = staff_client.post(upload_url(product), body, format="multipart")
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": f"{field}: Attach image files, not text.",
+        "errors": {field: ["Attach image files, not text."]},
+    }
+    assert not ProductImage.objects.exists()
+    assert stored_files() == []
 
 
 def test_a_json_body_is_a_415(staff_client):

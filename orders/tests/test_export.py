@@ -253,8 +253,8 @@ def test_a_bad_filter_is_a_422_json_envelope_even_when_csv_is_asked_for(staff_cl
     assert response.status_code == 422
     assert response["Content-Type"] == "application/json"
     assert response.json() == {
-        "detail": "end_date: end_date must not be before start_date.",
-        "errors": {"end_date": ["end_date must not be before start_date."]},
+        "detail": "start_date: start_date must not be after end_date.",
+        "errors": {"start_date": ["start_date must not be after end_date."]},
     }
 
 

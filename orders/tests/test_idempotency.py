@@ -82,6 +82,18 @@ def test_a_key_of_255_characters_is_accepted_and_256_is_a_422(api_client, body):
     assert Order.objects.count() == 1
 
 
+def test_a_key_with_a_nul_character_is_a_422(api_client, body):
+    """PostgreSQL text cannot hold NUL; some servers pass it on in a header."""
+    response = api_client.post(URL, body, format="json", headers={"Idempotency-Key": "cart\x0042"})
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "idempotency_key: Idempotency-Key cannot contain NUL characters",
+        "errors": {"idempotency_key": ["Idempotency-Key cannot contain NUL characters"]},
+    }
+    assert not Order.objects.exists()
+
+
 def test_an_invalid_first_request_does_not_use_up_the_key(api_client, body):
     bad = {**body, "city": "K"}
     assert (

@@ -1,7 +1,6 @@
 """Order ids: `BQ-<store-local date>-<that day's number>`, never duplicated."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
@@ -9,6 +8,7 @@ import time_machine
 from django.db import connection
 from rest_framework.test import APIClient
 
+from beautique.tests.threads import in_threads
 from catalog.tests.factories import ProductFactory
 from orders.models import DailyOrderSequence, Order, OrderItem
 from orders.services import next_order_number
@@ -75,28 +75,6 @@ def test_next_order_number_counts_each_day_on_its_own():
     assert numbers == [1, 2, 1]
 
 
-def _in_threads(count, work):
-    """Run `work(i)` in `count` threads started together, each with its own DB connection."""
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_50_concurrent_orders_get_50_distinct_consecutive_ids():
@@ -106,7 +84,7 @@ def test_50_concurrent_orders_get_50_distinct_consecutive_ids():
 
     with time_machine.travel(datetime.datetime(2026, 11, 21, 9, 0, tzinfo=UTC)):
         # Fifty customers, each from their own address (one address is throttled).
-        responses, errors = _in_threads(
+        responses, errors = in_threads(
             50, lambda index: place(APIClient(REMOTE_ADDR=f"203.0.113.{index + 1}"), product)
         )
 
@@ -126,7 +104,7 @@ def test_concurrent_requests_with_one_idempotency_key_create_one_order():
         pytest.skip("needs PostgreSQL's concurrent connections")
     product = ProductFactory()
 
-    responses, errors = _in_threads(
+    responses, errors = in_threads(
         8, lambda _: place(APIClient(), product, **{"Idempotency-Key": "checkout-7f3a"})
     )
 

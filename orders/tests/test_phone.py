@@ -1,9 +1,12 @@
 """Phone numbers: every notation of one number has one canonical form; others never match."""
 
+import random
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
-from orders.phone import canonical_phone, canonical_phone_or_none
+from orders.phone import PHONE_PATTERN, canonical_phone, canonical_phone_or_none
 
 BAD_CHARACTERS = (
     "Phone may contain only digits, spaces, hyphens, dots, parentheses and one leading +"
@@ -66,3 +69,24 @@ def test_invalid_numbers_are_refused_with_a_reason(value, message):
         canonical_phone(value)
     assert raised.value.messages == [message]
     assert canonical_phone_or_none(value) is None
+
+
+def ascii_notations(count: int) -> list[str]:
+    """`count` strings of digits and phone punctuation, valid or not (the same each run)."""
+    rng = random.Random(20261121)
+    notations = []
+    for _ in range(count):
+        text = "".join(
+            rng.choice("0123456789" if rng.random() < 0.6 else " ()-.+\t")
+            for _ in range(rng.randint(8, 36))
+        )
+        notations.append(rng.choice(["", "+", " ", "00", "0"]) + text + rng.choice(["", " "]))
+    return notations
+
+
+def test_the_schema_pattern_accepts_exactly_the_numbers_the_api_accepts():
+    """The OpenAPI pattern of the phone fields (ASCII digits, at most 32 characters once
+    trimmed, as the fields take) says what `canonical_phone` says."""
+    for notation in ascii_notations(20_000):
+        accepted = canonical_phone_or_none(notation) is not None and len(notation.strip()) <= 32
+        assert bool(re.search(PHONE_PATTERN, notation)) == accepted, notation

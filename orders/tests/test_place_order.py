@@ -150,12 +150,96 @@ def test_optional_fields_may_be_left_out_or_null(api_client):
 
 
 def test_an_order_can_hold_50_lines_of_99(api_client):
-    product = ProductFactory(regular_price=Decimal("1000000.00"))
-    lines = [{"product_id": str(product.pk), "quantity": 99}] * 50
+    sizes, colors = ["S", "M", "L", "XL", "XXL"], [f"Shade {n}" for n in range(10)]
+    product = ProductFactory(regular_price=Decimal("1000000.00"), sizes=sizes, colors=colors)
+    lines = [
+        {"product_id": str(product.pk), "size": size, "color": color, "quantity": 99}
+        for size in sizes
+        for color in colors
+    ]
     response = api_client.post(URL, order_payload(*lines), format="json")
     assert response.status_code == 201
     assert response.json()["total_amount"] == 4950000000.0
     assert OrderItem.objects.count() == 50
+
+
+def test_lines_of_one_product_size_and_color_are_merged_into_one(api_client):
+    dress = ProductFactory(name="Silk Maxi Dress", regular_price=Decimal("2500.00"))
+    shirt = ProductFactory(name="Long Shirt", regular_price=Decimal("1000.00"))
+    lines = [
+        {"product_id": str(dress.pk), "size": "M", "color": "Maroon", "quantity": 2},
+        {"product_id": str(shirt.pk), "size": "M", "color": "Maroon", "quantity": 1},
+        {"product_id": str(dress.pk), "size": "m", "color": "MAROON", "quantity": 3},
+        {"product_id": str(dress.pk), "size": "L", "color": "Maroon", "quantity": 1},
+        {"product_id": str(dress.pk), "size": "M", "color": "sky blue", "quantity": 4},
+    ]
+
+    response = api_client.post(URL, order_payload(*lines), format="json")
+
+    assert response.status_code == 201
+    expected = [
+        ("Silk Maxi Dress", "M", "Maroon", 5, 12500.0),
+        ("Long Shirt", "M", "Maroon", 1, 1000.0),
+        ("Silk Maxi Dress", "L", "Maroon", 1, 2500.0),
+        ("Silk Maxi Dress", "M", "Sky Blue", 4, 10000.0),
+    ]
+    body = response.json()
+    assert [
+        (item["name"], item["size"], item["color"], item["quantity"], item["line_total"])
+        for item in body["items"]
+    ] == expected
+    assert body["total_amount"] == 26000.0
+    stored = OrderItem.objects.order_by("id").values_list(
+        "name", "size", "color", "quantity", "line_total"
+    )
+    assert [(*line[:4], float(line[4])) for line in stored] == expected
+
+
+def test_the_quantity_cap_counts_merged_lines_together(api_client):
+    product = ProductFactory()
+    line = {"product_id": str(product.pk), "size": "M", "color": "Maroon", "quantity": 99}
+
+    response = api_client.post(URL, order_payload(*[line] * 20), format="json")
+
+    assert response.status_code == 422
+    message = (
+        "Quantity must be between 1 and 99 for one product in one size and color: "
+        f"items {', '.join(str(n) for n in range(19))} and 19 order 1980 of it together"
+    )
+    assert response.json() == {
+        "detail": f"items.0.quantity: {message}",
+        "errors": {"items.0.quantity": [message]},
+    }
+    assert counts() == (0, 0, 0)
+
+
+def test_two_lines_of_one_item_may_add_up_to_99_but_not_100(api_client):
+    product = ProductFactory()
+
+    def line(quantity, color):
+        return {"product_id": str(product.pk), "color": color, "quantity": quantity}
+
+    refused = api_client.post(
+        URL,
+        order_payload(line(50, "Sky Blue"), line(1, "Maroon"), line(50, "sky blue")),
+        format="json",
+    )
+    placed = api_client.post(
+        URL, order_payload(line(50, "Sky Blue"), line(49, "sky blue")), format="json"
+    )
+
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == {
+        "items.0.quantity": [
+            "Quantity must be between 1 and 99 for one product in one size and color: "
+            "items 0 and 2 order 100 of it together"
+        ]
+    }
+    assert placed.status_code == 201
+    assert [(item["color"], item["quantity"]) for item in placed.json()["items"]] == [
+        ("Sky Blue", 99)
+    ]
+    assert list(OrderItem.objects.values_list("quantity", flat=True)) == [99]
 
 
 @pytest.mark.parametrize(
@@ -179,6 +263,10 @@ def test_an_order_can_hold_50_lines_of_99(api_client):
         ({"email": "ayesha@"}, "email", "Enter a valid email address."),
         ({"payment_method": "Cash"}, "payment_method", '"Cash" is not a valid choice.'),
         ({"items": []}, "items", "Ensure this field has at least 1 elements."),
+        ({"customer_name": 12345}, "customer_name", "Not a valid string."),
+        ({"phone": 3001234567}, "phone", "Not a valid string."),
+        ({"email": 0}, "email", "Enter a valid email address."),
+        ({"notes": 7}, "notes", "Not a valid string."),
     ],
 )
 def test_invalid_fields_are_a_422_naming_the_field_and_nothing_is_written(

@@ -278,8 +278,8 @@ def test_start_date_after_end_date_is_a_422(staff_client):
 
     assert response.status_code == 422
     assert response.json() == {
-        "detail": "end_date: end_date must not be before start_date.",
-        "errors": {"end_date": ["end_date must not be before start_date."]},
+        "detail": "start_date: start_date must not be after end_date.",
+        "errors": {"start_date": ["start_date must not be after end_date."]},
     }
 
 
@@ -691,6 +691,8 @@ def test_patch_without_any_known_field_is_a_422(staff_client, body):
             "tracking_notes",
             "Ensure this field has no more than 2000 characters.",
         ),
+        ({"tracking_notes": 0}, "tracking_notes", "Not a valid string."),
+        ({"tracking_notes": ["Stitching"]}, "tracking_notes", "Not a valid string."),
     ],
 )
 def test_patch_with_an_invalid_value_is_a_422_naming_the_field(staff_client, body, field, message):
