@@ -1,12 +1,15 @@
 """The staff dashboard: a thin view over `analytics.services.dashboard`."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.serializers import DashboardQuerySerializer, DashboardSerializer
 from analytics.services import dashboard
+from beautique.httpcache import kept_get
 from beautique.schema import ValidationErrorSerializer
+from orders.services import ORDERS
 
 
 class DashboardView(APIView):
@@ -23,6 +26,7 @@ class DashboardView(APIView):
         responses={200: DashboardSerializer, 422: ValidationErrorSerializer},
         tags=["staff: analytics"],
     )
+    @kept_get(ORDERS, variant=lambda: timezone.localdate().isoformat())
     def get(self, request):
         query = DashboardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

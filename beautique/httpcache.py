@@ -1,6 +1,8 @@
 """Public GET answers kept until the data they show changes, and conditional GETs.
 
-A view class that mixes in `CachedPublicRead` is wrapped before DRF does any work: its
+A public view class that mixes in `CachedPublicRead` is wrapped before DRF does any
+work (a view that must authenticate or throttle first decorates its `get` with
+`kept_get`): its
 200 answers are kept under the full request (scheme, host, path and the sorted query
 string) and the current *version* of its namespace (say "catalog"). Every write to
 that data calls `bump_version(namespace)` once its transaction commits, so the next
@@ -123,62 +125,97 @@ def _request_key(request, namespace: str, version: str) -> str:
     return f"httpcache:answer:{namespace}:{version}:{digest}"
 
 
-def _response(request, entry: Entry):
+def _response(request, entry: Entry, cache_control: str | None):
     if entry.etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(entry.body, content_type=entry.content_type)
     response["ETag"] = entry.etag
-    response["Cache-Control"] = settings.PUBLIC_CACHE_CONTROL
+    if cache_control:
+        response["Cache-Control"] = cache_control
     return response
 
 
-def cached_public_read(view, namespace: str):
-    """`view`, with its GET 200 answers kept under `namespace`'s version."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
-        version = current_version(namespace)
-        if version is None:
-            return view(request, *args, **kwargs)
-        key = _request_key(request, namespace, version)
-        entry = local_entries.get(key)
-        if entry is None:
-            try:
-                entry = cache.strict("get", key)
-            except SharedCacheUnavailable:
-                return view(request, *args, **kwargs)
-            if entry is not None:
-                local_entries.put(key, entry)
+def kept_answer(
+    request, namespace: str, compute, *, cache_control: str | None = None, variant: str = ""
+):
+    """The kept answer to `request`, or `compute()`'s (a rendered response), kept when
+    it is a 200. `cache_control` is sent with kept answers (None: none)."""
+    version = current_version(namespace)
+    if version is None:
+        return compute()
+    key = _request_key(request, namespace, f"{version}:{variant}")
+    entry = local_entries.get(key)
+    if entry is None:
+        try:
+            entry = cache.strict("get", key)
+        except SharedCacheUnavailable:
+            return compute()
         if entry is not None:
-            return _response(request, entry)
+            local_entries.put(key, entry)
+    if entry is not None:
+        return _response(request, entry, cache_control)
 
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render"):
-            response.render()
-        if response.status_code != 200 or response.streaming:
-            return response
-        body = response.content
-        entry = Entry(
-            body=body,
-            content_type=response["Content-Type"],
-            etag=f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
-        )
-        local_entries.put(key, entry)
-        with contextlib.suppress(SharedCacheUnavailable):
-            cache.strict("set", key, entry, timeout=ENTRY_TIMEOUT)
-        return _response(request, entry)
+    response = compute()
+    if response.status_code != 200 or response.streaming:
+        return response
+    body = response.content
+    entry = Entry(
+        body=body,
+        content_type=response["Content-Type"],
+        etag=f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
+    )
+    local_entries.put(key, entry)
+    with contextlib.suppress(SharedCacheUnavailable):
+        cache.strict("set", key, entry, timeout=ENTRY_TIMEOUT)
+    return _response(request, entry, cache_control)
 
-    return wrapper
+
+def _rendered(response):
+    if hasattr(response, "render"):
+        response.render()
+    return response
 
 
 class CachedPublicRead:
-    """Mix into a public DRF view: its GET answers are kept (see the module)."""
+    """Mix into a public DRF view: its GET answers are kept (see the module), checked
+    before DRF does any work, and browsers revalidate them."""
 
     cache_namespace: str
 
     @classmethod
     def as_view(cls, **initkwargs):
-        return cached_public_read(super().as_view(**initkwargs), cls.cache_namespace)
+        view = super().as_view(**initkwargs)
+
+        @wraps(view)
+        def kept_view(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
+            return kept_answer(
+                request,
+                cls.cache_namespace,
+                lambda: _rendered(view(request, *args, **kwargs)),
+                cache_control=settings.PUBLIC_CACHE_CONTROL,
+            )
+
+        return kept_view
+
+
+def kept_get(namespace: str, *, variant=None):
+    """Decorate a DRF view's `get` whose checks must pass first (authentication,
+    permissions, throttles): its answers are kept under `namespace`, and looked up only
+    once the checks have passed. The answer must be the same for everyone who passes
+    them; `variant()`, when given, names anything else it depends on (today's date)."""
+
+    def decorate(get):
+        @wraps(get)
+        def kept(self, request, *args, **kwargs):
+            def compute():
+                response = get(self, request, *args, **kwargs)
+                return _rendered(self.finalize_response(request, response, *args, **kwargs))
+
+            return kept_answer(request, namespace, compute, variant=variant() if variant else "")
+
+        return kept
+
+    return decorate

@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from beautique.httpcache import bump_version
 from catalog.models import Product
 from orders.models import (
     MAX_LINE_QUANTITY,
@@ -28,6 +29,10 @@ from orders.models import (
     StatusField,
 )
 from orders.phone import canonical_phone
+
+ORDERS = "orders"
+"""The namespace of kept answers that show orders (tracking, the staff list, the
+dashboard): beautique.httpcache."""
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
 CUSTOMER_FIELDS = (
@@ -49,6 +54,12 @@ STATUS_CHOICES = {
     StatusField.ORDER: OrderStatus,
     StatusField.DELIVERY: DeliveryStatus,
 }
+
+
+def orders_changed() -> None:
+    """Retire the kept answers that show orders once this transaction commits. Every
+    service that writes orders calls it; orders.signals covers any other save."""
+    bump_version(ORDERS)
 
 
 def next_order_numbers(day: datetime.date, count: int) -> int:
@@ -354,6 +365,7 @@ def place_orders(*, requests: list[dict]) -> list[Order]:
                 order.order_id = format_order_id(day, number)
         Order.objects.bulk_create(orders)
         OrderItem.objects.bulk_create(lines)
+        orders_changed()
     return orders
 
 
@@ -500,6 +512,7 @@ def _save_status_updates(updates: list[StatusUpdate], *, changed_by) -> list[Ord
         if changed_orders:
             _update_each(changed_orders.values(), [*sorted(fields), "updated_at"])
             OrderStatusEvent.objects.bulk_create(events)
+            orders_changed()
     return [locked[update.order.pk] for update in updates]
 
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from beautique.httpcache import kept_get
 from beautique.schema import ErrorSerializer, ValidationErrorSerializer
 from orders.export import HEADER, export_filename, orders_csv_response
 from orders.filters import StaffOrderFilter
@@ -29,7 +30,7 @@ from orders.serializers import (
     OrderTrackingSerializer,
     TrackingQuerySerializer,
 )
-from orders.services import change_order_status, place_order
+from orders.services import ORDERS, change_order_status, place_order
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     name="Idempotency-Key",
@@ -110,6 +111,7 @@ class OrderTrackingView(APIView):
         },
         tags=["orders"],
     )
+    @kept_get(ORDERS)
     def get(self, request):
         query = TrackingQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -140,6 +142,7 @@ class StaffOrderListView(generics.ListAPIView):
 
     serializer_class = OrderListItemSerializer
     filterset_class = StaffOrderFilter
+    get = kept_get(ORDERS)(generics.ListAPIView.get)
 
     def get_queryset(self):
         return staff_orders()

@@ -2,6 +2,7 @@
 client holds a coroutine, not one of the few threads that run Django."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from beautique.serving import WholeBody, application
 
@@ -20,7 +21,9 @@ def serve(app, messages):
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(dict(SCOPE), receive, send))
+    # A thread of its own: the browser tests leave an event loop running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, app(dict(SCOPE), receive, send)).result()
     return sent
 
 
