@@ -4,9 +4,18 @@ client holds a coroutine, not one of the few threads that run Django."""
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-from beautique.serving import WholeBody, application
+from django.http import HttpResponse, StreamingHttpResponse
 
-SCOPE = {"type": "http", "method": "POST", "path": "/api/orders", "headers": []}
+from beautique.serving import ThreadedWSGI, WholeBody, application
+
+SCOPE = {
+    "type": "http",
+    "method": "POST",
+    "path": "/api/orders",
+    "query_string": b"",
+    "http_version": "1.1",
+    "headers": [],
+}
 
 
 def serve(app, messages):
@@ -30,8 +39,8 @@ def serve(app, messages):
 def echo_app():
     seen = []
 
-    async def app(scope, receive, send):
-        seen.append(await receive())
+    async def app(scope, body, send):
+        seen.append(body)
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
 
@@ -50,7 +59,7 @@ def test_the_app_gets_the_body_in_one_piece():
         ],
     )
 
-    assert seen == [{"type": "http.request", "body": b'{"a":1}', "more_body": False}]
+    assert seen == [b'{"a":1}']
     assert sent[0]["status"] == 200
 
 
@@ -86,4 +95,39 @@ def test_a_client_that_goes_away_ends_the_request_quietly():
 
 def test_the_production_entry_point_is_django_behind_the_body_reader():
     assert isinstance(application, WholeBody)
+    assert isinstance(application.app, ThreadedWSGI)
     assert application.max_bytes == 60 * 1024 * 1024
+
+
+def django_answering(response):
+    """A WSGI app answering `response`, and the requests it saw."""
+    seen = []
+
+    def app(environ, start_response):
+        seen.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], environ["wsgi.input"].read()))
+        start_response(f"{response.status_code} OK", list(response.items()))
+        return response
+
+    return app, seen
+
+
+def test_an_answer_in_memory_is_sent_as_it_is():
+    app, seen = django_answering(HttpResponse(b'{"ok":true}', content_type="application/json"))
+    served = WholeBody(ThreadedWSGI(app, threads=1), max_bytes=100, idle_seconds=1)
+
+    sent = serve(served, [{"type": "http.request", "body": b"{}", "more_body": False}])
+
+    assert seen == [("POST", "/api/orders", b"{}")]
+    assert sent[0]["status"] == 200
+    assert (b"content-type", b"application/json") in sent[0]["headers"]
+    assert sent[1]["body"] == b'{"ok":true}'
+
+
+def test_a_streamed_answer_is_sent_chunk_by_chunk():
+    app, _ = django_answering(StreamingHttpResponse(iter([b"a,b\r\n", b"1,2\r\n"])))
+    served = WholeBody(ThreadedWSGI(app, threads=1), max_bytes=100, idle_seconds=1)
+
+    sent = serve(served, [{"type": "http.request", "body": b"", "more_body": False}])
+
+    assert sent[0]["status"] == 200
+    assert [message.get("body") for message in sent[1:]] == [b"a,b\r\n", b"1,2\r\n", b""]
