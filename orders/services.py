@@ -157,21 +157,35 @@ def _checked_request(*, customer: dict, items: list[dict], payment_method: str) 
 
 def _visible_products(product_ids) -> dict:
     """The products customers may buy among `product_ids`, with their images, by pk,
-    locked until the calling transaction ends.
-
-    The lock (PostgreSQL's `FOR NO KEY UPDATE`, taken in pk order so orders sharing
-    products cannot deadlock) keeps a product from being deleted for good between this
-    read and the commit of the lines that point at it. A product whose permanent delete
-    is under way is waited for and then missing here, so its line is refused.
-    """
+    locked until the calling transaction ends (`_lock_for_ordering`)."""
+    product_ids = set(product_ids)
+    _lock_for_ordering(product_ids)
     return {
         product.pk: product
         for product in Product.objects.visible()
-        .filter(pk__in=set(product_ids))
-        .order_by("pk")
-        .select_for_update(no_key=True, of=("self",))
+        .filter(pk__in=product_ids)
         .prefetch_related("images")
     }
+
+
+def _lock_for_ordering(product_ids: set) -> None:
+    """Keep the products from being deleted for good until this transaction ends.
+
+    PostgreSQL's `FOR KEY SHARE`, the lock a foreign key takes: orders of one product
+    never wait for each other, while a permanent delete (which locks the row `FOR
+    UPDATE` first) waits for them, and they for it; a product deleted meanwhile is then
+    missing from the read that follows, so its line is refused. SQLite locks the whole
+    database for a write, so there is nothing to do there.
+    """
+    if connection.vendor != "postgresql" or not product_ids:
+        return
+    table = connection.ops.quote_name(Product._meta.db_table)
+    column = connection.ops.quote_name(Product._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE {column} = ANY(%s) FOR KEY SHARE",
+            [sorted(product_ids)],
+        )
 
 
 def _merged_lines(items: list[dict]) -> list[tuple[list[int], dict]]:
