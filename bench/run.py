@@ -28,13 +28,15 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/beautique_bench"
 PRODUCTS = 1000
 ORDERS = 10_000
+# One key for every server of a run, so a staff token from one is valid on the other.
+BENCH_SECRET_KEY = secrets.token_urlsafe(50)
 STAFF_USERNAME = "bench-owner"
 STAFF_PASSWORD = "Bench-owner-" + "2026-pass"
 
@@ -70,7 +72,7 @@ def environment(database_url: str, port: int, workdir: Path) -> dict:
     }
     env.update(
         DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
+        SECRET_KEY=BENCH_SECRET_KEY,
         DATABASE_URL=database_url,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
@@ -79,7 +81,7 @@ def environment(database_url: str, port: int, workdir: Path) -> dict:
         WEB_CONCURRENCY=os.environ.get("WEB_CONCURRENCY", "2"),
         MEDIA_ROOT=str(workdir / "media"),
         CACHE_DIR=str(workdir / f"cache-{port}"),
-        LOG_LEVEL="warning",
+        LOG_LEVEL="WARNING",
         HOST="127.0.0.1",
         PATH=f"{Path(PYTHON).parent}:{os.environ.get('PATH', '')}",
     )
@@ -274,7 +276,8 @@ def endpoints(server: Server) -> list[dict]:
         {"name": "GET /api/categories", "path": "/api/categories"},
         {
             "name": "GET /api/orders/track",
-            "path": f"/api/orders/track?order_id={order['order_id']}&phone={order['phone']}",
+            "path": "/api/orders/track?"
+            + urlencode({"order_id": order["order_id"], "phone": order["phone"]}),
             "lua": SPREAD_CLIENTS_LUA,
         },
         {"name": "GET /api/admin/orders", "path": "/api/admin/orders", "headers": auth},
