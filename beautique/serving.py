@@ -51,8 +51,12 @@ class ThreadedWSGI:
                 (name.lower().encode("latin1"), value.encode("latin1")) for name, value in headers
             ]
 
+        async def sending(message):
+            # The server's `send` returns an awaitable, not always a coroutine.
+            await send(message)
+
         def send_from_thread(message):
-            asyncio.run_coroutine_threadsafe(send(message), loop).result()
+            asyncio.run_coroutine_threadsafe(sending(message), loop).result()
 
         def run():
             response = self.app(environ, start_response)
