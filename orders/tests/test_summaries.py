@@ -1,12 +1,15 @@
 """The dashboard's summaries (orders.summaries): always what counting every order gives."""
 
 import datetime
+import importlib
 import io
 import threading
 from collections import defaultdict
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -30,6 +33,7 @@ from orders.services import (
     place_order,
     place_orders,
 )
+from orders.tests.factories import OrderFactory, OrderItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +48,7 @@ CUSTOMER = {
     "country": "Pakistan",
     "notes": "",
 }
+build_migration = importlib.import_module("orders.migrations.0007_build_order_summaries")
 
 
 def karachi(month: int, day: int, hour: int = 12) -> datetime.datetime:
@@ -225,6 +230,60 @@ def test_seeded_demo_orders_are_summarised(products, time_machine):
 
     assert Order.objects.filter(order_status=OrderStatus.CANCELLED).exists()
     assert_summaries_match_the_orders()
+
+
+def test_the_migration_counts_the_orders_placed_before_it():
+    silk, lawn = ProductFactory(), ProductFactory()
+    kept = OrderFactory(
+        order_date=datetime.date(2026, 10, 31),
+        payment_status=PaymentStatus.VERIFIED,
+        total_amount=Decimal("7500.50"),
+    )
+    cancelled = OrderFactory(
+        order_date=datetime.date(2026, 10, 31),
+        order_status=OrderStatus.CANCELLED,
+        total_amount=Decimal("1000.00"),
+    )
+    november = OrderFactory(order_date=datetime.date(2026, 11, 1), total_amount=Decimal("300"))
+    first = OrderItemFactory(order=kept, product=silk, quantity=2, line_total=Decimal("5000.50"))
+    second = OrderItemFactory(order=kept, product=lawn, quantity=1, line_total=Decimal("2500"))
+    OrderItemFactory(order=cancelled, product=silk, quantity=4, line_total=Decimal("1000"))
+    third = OrderItemFactory(order=november, product=silk, quantity=3, line_total=Decimal("300"))
+    OrderDaySummary.objects.all().delete()
+    ProductSalesSummary.objects.all().delete()
+
+    build_migration.build_summaries(apps, SimpleNamespace(connection=connection))
+
+    october, last_of_october = datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)
+    first_of_november = datetime.date(2026, 11, 1)
+    assert stored() == (
+        {
+            (last_of_october, "Verified", "Received", "Not Started"): (1, Decimal("7500.50")),
+            (last_of_october, "Pending", "Cancelled", "Not Started"): (1, Decimal("1000.00")),
+            (first_of_november, "Pending", "Received", "Not Started"): (1, Decimal("300.00")),
+        },
+        {
+            ("day", last_of_october, last_of_october, silk.pk): (2, Decimal("5000.50"), first.pk),
+            ("day", last_of_october, last_of_october, lawn.pk): (1, Decimal("2500.00"), second.pk),
+            ("day", first_of_november, first_of_november, silk.pk): (
+                3,
+                Decimal("300.00"),
+                third.pk,
+            ),
+            ("month", october, last_of_october, silk.pk): (2, Decimal("5000.50"), first.pk),
+            ("month", october, last_of_october, lawn.pk): (1, Decimal("2500.00"), second.pk),
+            ("month", first_of_november, datetime.date(2026, 11, 30), silk.pk): (
+                3,
+                Decimal("300.00"),
+                third.pk,
+            ),
+        },
+    )
+    assert_summaries_match_the_orders()
+
+    build_migration.remove_summaries(apps, SimpleNamespace(connection=connection))
+    assert not OrderDaySummary.objects.exists()
+    assert not ProductSalesSummary.objects.exists()
 
 
 def _in_threads(count, work):
