@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 
 from orders.models import (
     Order,
@@ -45,6 +45,32 @@ def _month_end(day: datetime.date) -> datetime.date:
 def _sales_periods(day: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
     """The rows a line of `day` counts in: (period, first day, last day), day and month."""
     return [(SalesPeriod.DAY, day, day), (SalesPeriod.MONTH, day.replace(day=1), _month_end(day))]
+
+
+def product_sales_between(start_date: datetime.date | None, end_date: datetime.date | None) -> Q:
+    """The `ProductSalesSummary` rows that add up to the sales from `start_date` to `end_date`
+    (inclusive; either may be open), each sale once.
+
+    A month that lies wholly in the range counts by its month row; the days of the
+    months at either end that the range covers only in part count by their day rows.
+    """
+    in_range = Q()
+    if start_date is not None:
+        in_range &= Q(first_day__gte=start_date)
+    if end_date is not None:
+        in_range &= Q(last_day__lte=end_date)
+    # Within the range, a day is in a partly covered month if it is in the start's month
+    # (unless the range starts on the 1st) or in the end's month (unless it ends on the
+    # month's last day).
+    partly_covered = Q()
+    if start_date is not None and start_date.day != 1:
+        partly_covered |= Q(first_day__lte=_month_end(start_date))
+    if end_date is not None and end_date != _month_end(end_date):
+        partly_covered |= Q(first_day__gte=end_date.replace(day=1))
+    rows = Q(period=SalesPeriod.MONTH) & in_range
+    if partly_covered:
+        rows |= Q(period=SalesPeriod.DAY) & in_range & partly_covered
+    return rows
 
 
 def _upsert(

@@ -14,7 +14,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from analytics import services as analytics
 from catalog.tests.factories import ProductFactory
+from orders import summaries
 from orders.models import (
     DeliveryStatus,
     Order,
@@ -232,6 +234,81 @@ def test_seeded_demo_orders_are_summarised(products, time_machine):
     assert_summaries_match_the_orders()
 
 
+def test_the_top_products_name_follows_the_latest_line_still_counted(products):
+    silk = products[0]
+    first_name = silk.name
+    place(line(silk), at=karachi(11, 10))
+    silk.name = "Silk Maxi Dress Deluxe"
+    silk.save()
+    renamed = place(line(silk), at=karachi(11, 10, 15))
+
+    def top_name():
+        (top,) = analytics.top_products()
+        return top.name
+
+    assert top_name() == "Silk Maxi Dress Deluxe"
+    change_order_status(order=renamed, order_status=OrderStatus.CANCELLED)
+    assert top_name() == first_name
+    change_order_status(order=renamed, order_status=OrderStatus.RECEIVED)
+    assert top_name() == "Silk Maxi Dress Deluxe"
+
+
+# Ranges around October and November 2026 and the months next to them.
+RANGES = [
+    (None, None),
+    (datetime.date(2026, 11, 1), None),
+    (datetime.date(2026, 11, 2), None),
+    (None, datetime.date(2026, 10, 31)),
+    (None, datetime.date(2026, 10, 30)),
+    (datetime.date(2026, 10, 1), datetime.date(2026, 11, 30)),
+    (datetime.date(2026, 10, 2), datetime.date(2026, 11, 29)),
+    (datetime.date(2026, 10, 15), datetime.date(2026, 10, 15)),
+    (datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)),
+    (datetime.date(2026, 10, 31), datetime.date(2026, 11, 1)),
+    (datetime.date(2026, 9, 30), datetime.date(2026, 12, 1)),
+    (datetime.date(2026, 11, 5), datetime.date(2026, 11, 25)),
+    (datetime.date(1, 1, 1), datetime.date(9999, 12, 31)),
+    (datetime.date(9999, 12, 2), None),
+]
+
+
+@pytest.mark.parametrize(("start", "end"), RANGES)
+def test_a_range_adds_up_whole_months_and_the_days_around_them(products, start, end):
+    silk, lawn, shawl = products
+    days = [
+        (9, 30),
+        (10, 1),
+        (10, 2),
+        (10, 15),
+        (10, 30),
+        (10, 31),
+        (11, 1),
+        (11, 2),
+        (11, 29),
+        (11, 30),
+        (12, 1),
+    ]
+    place_orders(
+        requests=[
+            request(line(silk, 1 + n % 3), line(lawn), line(shawl, n % 2 + 1), at=karachi(*day))
+            for n, day in enumerate(days)
+        ]
+    )
+    expected = defaultdict(int)
+    for item in OrderItem.objects.select_related("order"):
+        if (start is None or item.order.order_date >= start) and (
+            end is None or item.order.order_date <= end
+        ):
+            expected[item.product_uuid] += item.quantity
+
+    rows = ProductSalesSummary.objects.filter(summaries.product_sales_between(start, end))
+    summed = defaultdict(int)
+    for row in rows:
+        summed[row.product_uuid] += row.quantity
+
+    assert summed == expected
+
+
 def test_the_migration_counts_the_orders_placed_before_it():
     silk, lawn = ProductFactory(), ProductFactory()
     kept = OrderFactory(
@@ -284,6 +361,31 @@ def test_the_migration_counts_the_orders_placed_before_it():
     build_migration.remove_summaries(apps, SimpleNamespace(connection=connection))
     assert not OrderDaySummary.objects.exists()
     assert not ProductSalesSummary.objects.exists()
+
+
+def test_the_dashboard_reads_a_fixed_number_of_queries_however_many_orders(
+    products, django_assert_num_queries
+):
+    def place_many(count):
+        place_orders(
+            requests=[
+                request(
+                    line(products[n % 3], 1 + n % 4),
+                    line(products[(n + 1) % 3]),
+                    at=karachi(9 + n % 3, 1 + n % 28, 8 + n % 12),
+                )
+                for n in range(count)
+            ]
+        )
+
+    place_many(3)
+    for bounds in ({}, {"start_date": datetime.date(2026, 10, 5)}):
+        with django_assert_num_queries(5):
+            analytics.dashboard(**bounds)
+    place_many(90)
+    for bounds in ({}, {"start_date": datetime.date(2026, 10, 5)}):
+        with django_assert_num_queries(5):
+            analytics.dashboard(**bounds)
 
 
 def _in_threads(count, work):
