@@ -5,6 +5,11 @@ many orders there are. Date bounds are inclusive and apply to `Order.order_date`
 store-local day the order was placed on, so "which day" never depends on the database
 session's time zone.
 
+Counts, revenue and product sales come from the summaries the order services keep
+(`OrderDaySummary`, `ProductSalesSummary`, see `orders.summaries`): a few rows per day and a
+row per product and month, not every order and line, so a cache miss stays cheap as
+orders pile up. Only the recent orders are read from the orders themselves.
+
 Revenue counts orders whose payment is Verified and that are not Cancelled.
 """
 
@@ -14,11 +19,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from orders.filters import check_date_range
-from orders.models import DeliveryStatus, Order, OrderItem, OrderStatus, PaymentStatus
+from orders.models import (
+    DeliveryStatus,
+    Order,
+    OrderDaySummary,
+    OrderItem,
+    OrderStatus,
+    PaymentStatus,
+    ProductSalesSummary,
+)
+from orders.summaries import product_sales_between
 
 DEFAULT_SERIES_DAYS = 30
 # Ten years of days: room for any report the store asks for, while one request cannot
@@ -75,21 +89,24 @@ class Dashboard:
     top_products: list[ProductSales]
 
 
-def order_date_range(start_date: date | None, end_date: date | None, *, prefix: str = "") -> Q:
-    """A filter keeping orders placed from `start_date` to `end_date` (either may be open)."""
+def order_date_range(start_date: date | None, end_date: date | None) -> Q:
+    """A filter keeping orders (or order day summaries) from `start_date` to `end_date`
+    (either may be open)."""
     condition = Q()
     if start_date is not None:
-        condition &= Q(**{f"{prefix}order_date__gte": start_date})
+        condition &= Q(order_date__gte=start_date)
     if end_date is not None:
-        condition &= Q(**{f"{prefix}order_date__lte": end_date})
+        condition &= Q(order_date__lte=end_date)
     return condition
 
 
-def _status_counts(field: str, statuses) -> dict[str, Count]:
-    return {
-        f"{field}__{status_key(status)}": Count("pk", filter=Q(**{field: status}))
-        for status in statuses
-    }
+def _orders(condition: Q | None = None) -> Sum:
+    """The number of orders of the summary rows meeting `condition`."""
+    return Sum("orders", filter=condition, default=0)
+
+
+def _status_counts(field: str, statuses) -> dict[str, Sum]:
+    return {f"{field}__{status_key(status)}": _orders(Q(**{field: status})) for status in statuses}
 
 
 def _breakdown(row: dict, field: str, statuses) -> dict[str, int]:
@@ -99,15 +116,13 @@ def _breakdown(row: dict, field: str, statuses) -> dict[str, int]:
 def order_totals(*, start_date: date | None = None, end_date: date | None = None) -> OrderTotals:
     """Counts, revenue and the three status breakdowns of the orders in range: one query."""
     not_cancelled = ~Q(order_status=OrderStatus.CANCELLED)
-    row = Order.objects.filter(order_date_range(start_date, end_date)).aggregate(
-        total_orders=Count("pk"),
+    row = OrderDaySummary.objects.filter(order_date_range(start_date, end_date)).aggregate(
+        total_orders=_orders(),
         total_revenue=Sum("total_amount", filter=REVENUE_ORDERS, default=ZERO),
-        revenue_orders=Count("pk", filter=REVENUE_ORDERS),
-        pending_payments=Count(
-            "pk", filter=Q(payment_status=PaymentStatus.PENDING) & not_cancelled
-        ),
-        payments_awaiting_verification=Count(
-            "pk", filter=Q(payment_status=PaymentStatus.PAID) & not_cancelled
+        revenue_orders=_orders(REVENUE_ORDERS),
+        pending_payments=_orders(Q(payment_status=PaymentStatus.PENDING) & not_cancelled),
+        payments_awaiting_verification=_orders(
+            Q(payment_status=PaymentStatus.PAID) & not_cancelled
         ),
         **_status_counts("order_status", OrderStatus),
         **_status_counts("payment_status", PaymentStatus),
@@ -162,10 +177,10 @@ def daily_series(
     """Orders (any status) and revenue for every day in `series_range`, zeros included: one query."""
     first, last = series_range(start_date=start_date, end_date=end_date)
     rows = (
-        Order.objects.filter(order_date_range(first, last))
+        OrderDaySummary.objects.filter(order_date_range(first, last))
         .values("order_date")
         .annotate(
-            orders=Count("pk"),
+            orders=_orders(),
             revenue=Sum("total_amount", filter=REVENUE_ORDERS, default=ZERO),
         )
         .order_by("order_date")
@@ -193,16 +208,19 @@ def top_products(
 ) -> list[ProductSales]:
     """The products with the most units sold on orders that are not cancelled: two queries.
 
-    Lines are grouped by the product id they recorded, so a product deleted since still
-    counts. Its name is the one on its latest counted line (the highest line id: a
+    Sales are grouped by the product id their lines recorded, so a product deleted since
+    still counts. Its name is the one on its latest counted line (the highest line id: a
     renamed product shows its newest name), read by primary key in the second query.
     Ties go to the higher revenue, then to the lower product id.
     """
     rows = list(
-        OrderItem.objects.filter(order_date_range(start_date, end_date, prefix="order__"))
-        .exclude(order__order_status=OrderStatus.CANCELLED)
+        ProductSalesSummary.objects.filter(
+            product_sales_between(start_date, end_date), quantity__gt=0
+        )
         .values("product_uuid")
-        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total"), latest_line=Max("pk"))
+        .annotate(
+            quantity=Sum("quantity"), revenue=Sum("revenue"), latest_line=Max("latest_line_id")
+        )
         .order_by("-quantity", "-revenue", "product_uuid")[:limit]
     )
     names = dict(

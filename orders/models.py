@@ -115,6 +115,11 @@ class OrderItem(models.Model):
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # A cancellation looks up a product's lines on a day to find its latest one
+            # (orders.summaries): through a few hundred lines, not every line.
+            models.Index(fields=["product_uuid"], name="order_item_product_uuid"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gte=1, quantity__lte=MAX_LINE_QUANTITY),
@@ -162,3 +167,71 @@ class DailyOrderSequence(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.last_number}"
+
+
+class OrderDaySummary(models.Model):
+    """The orders placed on one store-local day in one combination of the three statuses:
+    how many, and the sum of their totals.
+
+    Derived data, kept by `orders.summaries` in the same transaction as every placement
+    and status change, so the dashboard adds up a few rows a day instead of every order.
+    An order changing statuses moves from one row to another; a row whose orders have
+    all moved on stays, at zero.
+    """
+
+    order_date = models.DateField()
+    payment_status = models.CharField(max_length=16)
+    order_status = models.CharField(max_length=16)
+    delivery_status = models.CharField(max_length=20)
+    orders = models.IntegerField(default=0)
+    total_amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order_date", "payment_status", "order_status", "delivery_status"],
+                name="order_day_summary_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.order_date} {self.payment_status}/{self.order_status}/"
+            f"{self.delivery_status}: {self.orders}"
+        )
+
+
+class SalesPeriod(models.TextChoices):
+    DAY = "day"
+    MONTH = "month"
+
+
+class ProductSalesSummary(models.Model):
+    """What one product sold on the orders of one store-local day, or one calendar month,
+    that are not cancelled: units, revenue and its latest line.
+
+    Derived data, kept by `orders.summaries` like `OrderDaySummary`. Each line counts in
+    its day's row and in its month's row, so a date range adds up a month row for each
+    whole month and day rows only for the days around them: a year is 12 rows per
+    product, not 365. `latest_line_id` is the highest `OrderItem` id among the counted
+    lines (its name is the product's latest name); a row whose lines were all cancelled
+    stays, at zero, with none.
+    """
+
+    period = models.CharField(max_length=8, choices=SalesPeriod.choices)
+    first_day = models.DateField()
+    last_day = models.DateField()
+    product_uuid = models.UUIDField()
+    quantity = models.IntegerField(default=0)
+    revenue = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    latest_line_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "first_day", "product_uuid"], name="product_sales_summary_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product_uuid} {self.period} {self.first_day}: {self.quantity}"

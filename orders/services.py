@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from beautique.httpcache import bump_version
 from catalog.models import Product
+from orders import summaries
 from orders.models import (
     MAX_LINE_QUANTITY,
     MAX_ORDER_LINES,
@@ -333,6 +334,7 @@ def place_order(
             order.order_id = format_order_id(order.order_date, next_order_number(order.order_date))
             order.save(force_insert=True)
             OrderItem.objects.bulk_create(lines)
+            summaries.add(orders=[order], lines=lines)
     except IntegrityError:
         # A concurrent request with the same key committed first: answer with its order.
         existing = (
@@ -379,6 +381,7 @@ def place_orders(*, requests: list[dict]) -> list[Order]:
                 order.order_id = format_order_id(day, number)
         Order.objects.bulk_create(orders)
         OrderItem.objects.bulk_create(lines)
+        summaries.add(orders=orders, lines=lines)
         orders_changed()
     return orders
 
@@ -499,6 +502,7 @@ def _save_status_updates(updates: list[StatusUpdate], *, changed_by) -> list[Ord
         # Now, with the rows locked: a change that waited for another is dated after it,
         # so the history read in time order is a chain (each "from" the previous "to").
         now = timezone.now()
+        before = summaries.status_snapshot(locked.values())
         events, fields, changed_orders = [], set(), {}
         for update in updates:
             order = locked[update.order.pk]
@@ -526,6 +530,7 @@ def _save_status_updates(updates: list[StatusUpdate], *, changed_by) -> list[Ord
         if changed_orders:
             _update_each(changed_orders.values(), [*sorted(fields), "updated_at"])
             OrderStatusEvent.objects.bulk_create(events)
+            summaries.record_status_changes(changed_orders.values(), before=before)
             orders_changed()
     return [locked[update.order.pk] for update in updates]
 

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from catalog.tests.factories import ProductFactory
+from orders import summaries
 from orders.models import Order, OrderItem, PaymentMethod
 from orders.phone import canonical_phone
 
@@ -23,6 +24,9 @@ class StaffFactory(factory.django.DjangoModelFactory):
 
 
 class OrderFactory(factory.django.DjangoModelFactory):
+    """An order saved as it is given, in any statuses, and counted in the dashboard's
+    summaries as the order services count the orders they place."""
+
     class Meta:
         model = Order
 
@@ -38,8 +42,17 @@ class OrderFactory(factory.django.DjangoModelFactory):
     payment_method = PaymentMethod.EASYPAISA
     order_date = factory.LazyFunction(timezone.localdate)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        order = super()._create(model_class, *args, **kwargs)
+        summaries.add(orders=[order])
+        return order
+
 
 class OrderItemFactory(factory.django.DjangoModelFactory):
+    """A line added to a saved order, counted in its product's sales unless the order is
+    cancelled (the order's own summary row, total included, is the order factory's)."""
+
     class Meta:
         model = OrderItem
 
@@ -53,6 +66,12 @@ class OrderItemFactory(factory.django.DjangoModelFactory):
     unit_price = factory.LazyAttribute(lambda item: item.product.effective_price)
     line_total = factory.LazyAttribute(lambda item: item.unit_price * item.quantity)
     image = ""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        line = super()._create(model_class, *args, **kwargs)
+        summaries.add(lines=[line])
+        return line
 
 
 def order_payload(*lines, **overrides) -> dict:
