@@ -119,3 +119,15 @@ def owner_client(django_user_model):
         username="owner", email="owner@beautique.pk", password="Sturdy-pass-2026"
     )
     return bearer_client(owner)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change and then its on-commit work (kept answers retired, files deleted), as
+    a real transaction would: tests run inside one that never commits."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run

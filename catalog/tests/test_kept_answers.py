@@ -25,17 +25,6 @@ def queries_of(client, url, **headers):
     return response, len(queries)
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run each change's on-commit work, as a real transaction would."""
-
-    def changed(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return changed
-
-
 def names(response) -> list[str]:
     return [item["name"] for item in response.json()["items"]]
 
@@ -123,20 +112,20 @@ def test_each_host_gets_links_to_itself(api_client):
     assert second.startswith("http://localhost/media/")
 
 
-def test_a_change_through_the_staff_api_shows_on_the_next_read(api_client, staff_client, on_commit):
+def test_a_change_through_the_staff_api_shows_on_the_next_read(api_client, staff_client, committed):
     product = ProductFactory(name="Old Name")
     assert names(api_client.get(LIST)) == ["Old Name"]
 
-    on_commit(lambda: staff_client.patch(f"/api/admin/products/{product.pk}", {"name": "New Name"}))
+    committed(lambda: staff_client.patch(f"/api/admin/products/{product.pk}", {"name": "New Name"}))
 
     assert names(api_client.get(LIST)) == ["New Name"]
 
 
-def test_an_uploaded_picture_shows_on_the_next_read(api_client, staff_client, on_commit):
+def test_an_uploaded_picture_shows_on_the_next_read(api_client, staff_client, committed):
     product = ProductFactory()
     assert api_client.get(f"/api/products/{product.pk}").json()["images"] == []
 
-    response = on_commit(
+    response = committed(
         lambda: staff_client.post(
             f"/api/admin/products/{product.pk}/images",
             {"images": [upload("a.png", image_bytes("PNG"))]},
@@ -149,12 +138,12 @@ def test_an_uploaded_picture_shows_on_the_next_read(api_client, staff_client, on
 
 
 def test_a_django_admin_form_change_shows_on_the_next_read(
-    api_client, store_staff_client, on_commit
+    api_client, store_staff_client, committed
 ):
     product = ProductFactory(name="Old Name")
     assert names(api_client.get(LIST)) == ["Old Name"]
 
-    response = on_commit(
+    response = committed(
         lambda: store_staff_client.post(
             f"{PRODUCTS_URL}{product.pk}/change/", product_form(product, name="Renamed Maxi")
         )
@@ -164,51 +153,51 @@ def test_a_django_admin_form_change_shows_on_the_next_read(
     assert names(api_client.get(LIST)) == ["Renamed Maxi"]
 
 
-def test_a_django_admin_action_shows_on_the_next_read(api_client, store_staff_client, on_commit):
+def test_a_django_admin_action_shows_on_the_next_read(api_client, store_staff_client, committed):
     products = ProductFactory.create_batch(2)
     assert api_client.get("/api/products/bestsellers").json()["products"] == []
 
-    on_commit(lambda: run_action(store_staff_client, "mark_bestseller", products))
+    committed(lambda: run_action(store_staff_client, "mark_bestseller", products))
 
     assert len(api_client.get("/api/products/bestsellers").json()["products"]) == 2
 
 
-def test_a_category_change_shows_on_the_next_read(api_client, on_commit):
+def test_a_category_change_shows_on_the_next_read(api_client, committed):
     ProductFactory()
     assert api_client.get(LIST).json()["total"] == 1
 
     maxi = Category.objects.get(slug="maxi")
     maxi.is_active = False
-    on_commit(maxi.save)
+    committed(maxi.save)
 
     assert api_client.get(LIST).json()["total"] == 0
 
 
-def test_a_bulk_delete_shows_on_the_next_read(api_client, on_commit):
+def test_a_bulk_delete_shows_on_the_next_read(api_client, committed):
     ProductFactory.create_batch(3)
     assert api_client.get(LIST).json()["total"] == 3
 
-    on_commit(lambda: Product.objects.all().delete())
+    committed(lambda: Product.objects.all().delete())
 
     assert api_client.get(LIST).json()["total"] == 0
 
 
-def test_another_process_sees_the_change_on_its_next_read(api_client, staff_client, on_commit):
+def test_another_process_sees_the_change_on_its_next_read(api_client, staff_client, committed):
     """Another worker or server shares the shared cache, not this process's memory."""
     product = ProductFactory(name="Old Name")
     api_client.get(LIST)
-    on_commit(lambda: staff_client.patch(f"/api/admin/products/{product.pk}", {"name": "New Name"}))
+    committed(lambda: staff_client.patch(f"/api/admin/products/{product.pk}", {"name": "New Name"}))
 
     httpcache.local_entries.clear()
 
     assert names(api_client.get(LIST)) == ["New Name"]
 
 
-def test_a_refused_change_retires_nothing(api_client, staff_client, on_commit):
+def test_a_refused_change_retires_nothing(api_client, staff_client, committed):
     product = ProductFactory()
     api_client.get(LIST)
 
-    refused = on_commit(
+    refused = committed(
         lambda: staff_client.patch(f"/api/admin/products/{product.pk}", {"regular_price": -1})
     )
 
@@ -219,7 +208,7 @@ def test_a_refused_change_retires_nothing(api_client, staff_client, on_commit):
 
 
 def test_with_the_shared_cache_unreachable_answers_are_computed_afresh(
-    api_client, settings, on_commit
+    api_client, settings, committed
 ):
     ProductFactory(name="Old Name")
     settings.CACHES = {

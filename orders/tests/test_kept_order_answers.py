@@ -24,17 +24,6 @@ DASHBOARD = "/api/admin/analytics/dashboard"
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change's on-commit work, as a real transaction would."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
-
-
-@pytest.fixture
 def placed(api_client, committed):
     product = ProductFactory()
     response = committed(

@@ -3,7 +3,6 @@
 import datetime
 import importlib
 import io
-import threading
 from collections import defaultdict
 from decimal import Decimal
 from types import SimpleNamespace
@@ -15,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from analytics import services as analytics
+from beautique.tests.threads import in_threads
 from catalog.tests.factories import ProductFactory
 from orders import summaries
 from orders.models import (
@@ -388,28 +388,6 @@ def test_the_dashboard_reads_a_fixed_number_of_queries_however_many_orders(
             analytics.dashboard(**bounds)
 
 
-def _in_threads(count, work):
-    """Run `work(i)` in `count` threads started together, each with its own connection."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(index):
-        try:
-            barrier.wait()
-            work(index)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_placements_and_cancellations_lose_no_count(products):
@@ -425,7 +403,8 @@ def test_concurrent_placements_and_cancellations_lose_no_count(products):
         else:
             change_order_status(order=earlier[index - 20], order_status=OrderStatus.CANCELLED)
 
-    assert _in_threads(30, work) == []
+    _, errors = in_threads(30, work)
+    assert errors == []
 
     assert Order.objects.count() == 30
     assert_summaries_match_the_orders()
