@@ -2,9 +2,8 @@
 
 A public view class that mixes in `CachedPublicRead` is wrapped before DRF does any
 work (a view that must authenticate or throttle first decorates its `get` with
-`kept_get`): its
-200 answers are kept under the full request (scheme, host, path and the sorted query
-string) and the current *version* of its namespace (say "catalog"). Every write to
+`kept_get`): its 200 answers are kept under the full request (scheme, host, path and
+the sorted query string) and the current *version* of its namespace (say "catalog"). Every write to
 that data calls `bump_version(namespace)` once its transaction commits, so the next
 read, on any worker of any server, misses and reads the database afresh.
 
