@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from a2wsgi.wsgi import build_environ
 from django.conf import settings
+from django.http import FileResponse
 
 from beautique.wsgi import application as django_application
 
@@ -29,9 +30,10 @@ class ThreadedWSGI:
     """Serve a WSGI app to ASGI requests whose body has been read whole, in a fixed pool
     of `threads` threads.
 
-    An answer the app holds in memory (every JSON answer) goes back to the event loop in
-    one hop; a streamed one (the CSV export, pictures) is sent chunk by chunk from the
-    thread that made it, since its database cursor belongs to that thread. a2wsgi,
+    An answer the app holds in memory (every JSON answer), or a file (pictures of at
+    most 5 MB, static files), goes back to the event loop in one hop, so a client that
+    reads slowly holds no thread; a streamed answer (the CSV export) is sent chunk by
+    chunk from the thread that made it, since its database cursor belongs to that thread. a2wsgi,
     which this replaces, paid three cross-thread round trips per request (a third of
     the floor here); its `build_environ` still makes the WSGI environ.
     """
@@ -61,7 +63,7 @@ class ThreadedWSGI:
         def run():
             response = self.app(environ, start_response)
             try:
-                if not getattr(response, "streaming", False):
+                if not getattr(response, "streaming", False) or isinstance(response, FileResponse):
                     return b"".join(response)
                 send_from_thread({"type": "http.response.start", **started})
                 for chunk in response:

@@ -4,7 +4,7 @@ client holds a coroutine, not one of the few threads that run Django."""
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 from beautique.serving import ThreadedWSGI, WholeBody, application
 
@@ -135,3 +135,16 @@ def test_a_streamed_answer_is_sent_chunk_by_chunk():
 
     assert sent[0]["status"] == 200
     assert [message.get("body") for message in sent[1:]] == [b"a,b\r\n", b"1,2\r\n", b""]
+
+
+def test_a_file_is_read_in_its_thread_and_sent_whole(tmp_path):
+    """A slow reader of a picture must not hold one of the few threads running Django."""
+    picture = tmp_path / "look.jpg"
+    picture.write_bytes(b"\xff\xd8" + b"x" * 100_000)
+    app, _ = django_answering(FileResponse(picture.open("rb"), content_type="image/jpeg"))
+    served = WholeBody(ThreadedWSGI(app, threads=1), max_bytes=100, idle_seconds=1)
+
+    sent = serve(served, [{"type": "http.request", "body": b"", "more_body": False}])
+
+    assert [message["type"] for message in sent] == ["http.response.start", "http.response.body"]
+    assert sent[1]["body"] == picture.read_bytes()
