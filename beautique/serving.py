@@ -33,9 +33,10 @@ class ThreadedWSGI:
     An answer the app holds in memory (every JSON answer), or a file (pictures of at
     most 5 MB, static files), goes back to the event loop in one hop, so a client that
     reads slowly holds no thread; a streamed answer (the CSV export) is sent chunk by
-    chunk from the thread that made it, since its database cursor belongs to that thread. a2wsgi,
-    which this replaces, paid three cross-thread round trips per request (a third of
-    the floor here); its `build_environ` still makes the WSGI environ.
+    chunk from the thread that made it, since its database cursor belongs to that
+    thread. a2wsgi's middleware, which this replaces, paid three cross-thread round
+    trips per request (half the floor here); its `build_environ` still makes the
+    WSGI environ.
     """
 
     def __init__(self, app, *, threads: int):
