@@ -4,7 +4,8 @@ A public view class that mixes in `CachedPublicRead` is wrapped before DRF does 
 work (a view that must authenticate or throttle first decorates its `get` with
 `kept_get`): its 200 answers are kept under the full request (scheme, host, path and
 the sorted query string) and the current *version* of its namespace (say "catalog"). Every write to
-that data calls `bump_version(namespace)` once its transaction commits, so the next
+that data bumps the namespace's version once its transaction commits (`retire_on_change`
+for saves and deletes, `bump_version` for bulk writes), so the next
 read, on any worker of any server, misses and reads the database afresh.
 
 The version and the answers live in the shared cache (Redis, or the file cache every
@@ -30,6 +31,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 
@@ -115,6 +117,24 @@ def bump_version(namespace: str) -> None:
     """Retire every kept answer of `namespace` once the current transaction commits (at
     once outside one)."""
     transaction.on_commit(partial(_bump, namespace))
+
+
+def retire_on_change(namespace: str, *models) -> None:
+    """Bump `namespace` after every save and delete of `models`, whichever door the
+    change came through (the API's services, the admin's forms, inlines and actions,
+    commands). Bulk writes send no signals: their services call `bump_version`."""
+
+    def retire(**kwargs):
+        bump_version(namespace)
+
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                retire,
+                sender=model,
+                weak=False,
+                dispatch_uid=f"httpcache:{namespace}:{signal is post_save}:{model._meta.label}",
+            )
 
 
 def _request_key(request, namespace: str, version: str) -> str:

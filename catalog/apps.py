@@ -6,4 +6,9 @@ class CatalogConfig(AppConfig):
     name = "catalog"
 
     def ready(self):
-        from catalog import signals  # noqa: F401 (connects the receivers)
+        from beautique.httpcache import retire_on_change
+        from catalog.models import Category, Product, ProductImage
+        from catalog.services import CATALOG
+
+        # Every saved or deleted category, product or picture retires the kept answers.
+        retire_on_change(CATALOG, Category, Product, ProductImage)

@@ -16,7 +16,6 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Count, Max, Q
 
-from beautique.httpcache import bump_version
 from catalog.models import Category, Product, ProductImage, Size
 from catalog.uploads import check_image_files, delete_stored_files, store_images
 
@@ -43,15 +42,6 @@ REQUIRED_FIELDS = ("name", "category", "regular_price", "description", "sizes", 
 NEW_PRODUCT_DEFAULTS = {"sale_price": None, "images": [], "is_bestseller": False, "is_active": True}
 
 http_url = URLValidator(schemes=["http", "https"])
-
-
-def catalog_changed() -> None:
-    """Retire the kept public catalog answers once this transaction commits.
-
-    Every save and delete of a category, product or picture calls it (catalog.signals);
-    a write that bypasses them (bulk inserts) calls it itself.
-    """
-    bump_version(CATALOG)
 
 
 def product_field_values(product: Product) -> dict:

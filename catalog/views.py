@@ -40,7 +40,7 @@ PRODUCT_ID_PARAMETER = OpenApiParameter(
 
 class PublicCatalogView(CachedPublicRead):
     """The public catalog needs no token and ignores any that is sent. Its answers are
-    kept until the catalog changes (`services.catalog_changed`)."""
+    kept until the catalog changes (see `CatalogConfig.ready`)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]

@@ -6,4 +6,10 @@ class OrdersConfig(AppConfig):
     name = "orders"
 
     def ready(self):
-        from orders import signals  # noqa: F401 (connects the receivers)
+        from beautique.httpcache import retire_on_change
+        from orders.models import Order, OrderItem, OrderStatusEvent
+        from orders.services import ORDERS
+
+        # Every saved or deleted order, line or history entry retires the kept answers;
+        # the services' bulk writes call `orders_changed` themselves.
+        retire_on_change(ORDERS, Order, OrderItem, OrderStatusEvent)

@@ -58,8 +58,8 @@ STATUS_CHOICES = {
 
 
 def orders_changed() -> None:
-    """Retire the kept answers that show orders once this transaction commits. Every
-    service that writes orders calls it; orders.signals covers any other save."""
+    """Retire the kept answers that show orders once this transaction commits: for the
+    bulk writes, which send no signals (`OrdersConfig.ready` covers every save)."""
     bump_version(ORDERS)
 
 
