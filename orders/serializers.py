@@ -126,7 +126,8 @@ ORDER_DETAIL_FIELDS = [
 
 
 class OrderDetailSerializer(serializers.ModelSerializer):
-    """The order detail object (the POST response); give it `orders_with_details()` rows."""
+    """The order detail object (the POST response): give it orders with their items
+    loaded (`orders_with_details()`, or as `place_order` returns them)."""
 
     items = OrderItemSerializer(many=True, read_only=True)
     email = EmailOrBlankField(read_only=True, help_text="Empty when the customer gave none.")

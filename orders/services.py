@@ -292,6 +292,15 @@ def _new_order(
     return order
 
 
+def _hold_lines(order: Order, lines: list[OrderItem]) -> None:
+    """Give `order` its saved `lines` as `prefetch_related("items")` would have loaded
+    them, so showing the new order reads nothing back."""
+    items = order.items.all()
+    items._result_cache = lines
+    items._prefetch_done = True
+    order._prefetched_objects_cache = {"items": items}
+
+
 def place_order(
     *,
     customer: dict,
@@ -308,7 +317,8 @@ def place_order(
     from the caller. With an `idempotency_key` already used for the same request, the
     first order is returned (created False); used for a different request, it is a
     `ValidationError`. `placed_at` (default now) is the order's timestamp; its
-    store-local date is the order's date and numbers it.
+    store-local date is the order's date and numbers it. A new order holds its lines
+    (`order.items.all()` reads no rows).
     """
     if idempotency_key is not None:
         _check_idempotency_key(idempotency_key)
@@ -335,6 +345,7 @@ def place_order(
             order.save(force_insert=True)
             OrderItem.objects.bulk_create(lines)
             summaries.add(orders=[order], lines=lines)
+            _hold_lines(order, lines)
     except IntegrityError:
         # A concurrent request with the same key committed first: answer with its order.
         existing = (

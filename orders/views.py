@@ -75,7 +75,6 @@ class OrderCreateView(APIView):
             payment_method=serializer.validated_data["payment_method"],
             idempotency_key=request.headers.get("Idempotency-Key") or None,
         )
-        order = orders_with_details().get(pk=order.pk)
         return Response(
             OrderDetailSerializer(order, context={"request": request}).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
