@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from beautique.fields import EmailOrBlankField, StringField
 from beautique.schema import any_case_pattern
+from beautique.serializers import ModelSerializer
 from catalog.models import Size
 from orders.models import (
     MAX_LINE_QUANTITY,
@@ -19,7 +20,7 @@ from orders.phone import PHONE_PATTERN, canonical_phone
 from orders.services import CUSTOMER_FIELDS
 
 
-class OrderListItemSerializer(serializers.ModelSerializer):
+class OrderListItemSerializer(ModelSerializer):
     """One order in the staff list and the dashboard's recent orders."""
 
     class Meta:
@@ -41,7 +42,7 @@ class OrderListItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderItemSerializer(serializers.ModelSerializer):
+class OrderItemSerializer(ModelSerializer):
     """One order line as sold: the product snapshot, unit price paid and line total."""
 
     product_id = serializers.UUIDField(source="product_uuid", read_only=True)
@@ -63,7 +64,7 @@ class OrderItemSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(item.image) if request is not None else item.image
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ModelSerializer):
     """One status change for staff: `{field, from, to, changed_by, at}`."""
 
     to = serializers.CharField(source="to_status", read_only=True)
@@ -88,7 +89,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         return {name: fields[name] for name in order}
 
 
-class TimelineEventSerializer(serializers.ModelSerializer):
+class TimelineEventSerializer(ModelSerializer):
     """One status change as customers see it: which status, its new value, when."""
 
     status = serializers.CharField(source="to_status", read_only=True)
@@ -125,7 +126,7 @@ ORDER_DETAIL_FIELDS = [
 ]
 
 
-class OrderDetailSerializer(serializers.ModelSerializer):
+class OrderDetailSerializer(ModelSerializer):
     """The order detail object (the POST response): give it orders with their items
     loaded (`orders_with_details()`, or as `place_order` returns them)."""
 
@@ -148,7 +149,7 @@ class OrderDetailWithHistorySerializer(OrderDetailSerializer):
         read_only_fields = fields
 
 
-class OrderTrackingSerializer(serializers.ModelSerializer):
+class OrderTrackingSerializer(ModelSerializer):
     """What a customer sees when tracking: no phone, WhatsApp, email or address."""
 
     items = OrderItemSerializer(many=True, read_only=True)
