@@ -82,6 +82,7 @@ class FailoverCache(BaseCache):
         super().__init__(params)
         options = params.get("OPTIONS", {})
         self.shared_alias = options["SHARED"]
+        self._shared = None
         self.outage = _outages.setdefault(self.shared_alias, _Outage())
         self.local = _local_caches.setdefault(
             self.shared_alias, LocMemCache(f"failover-{self.shared_alias}", {"TIMEOUT": None})
@@ -89,7 +90,11 @@ class FailoverCache(BaseCache):
 
     @property
     def shared(self) -> BaseCache:
-        return caches[self.shared_alias]
+        # Kept once found: an instance made outside Django's per-thread registry (the
+        # server's event loop makes one) keeps one connection to the shared cache.
+        if self._shared is None:
+            self._shared = caches[self.shared_alias]
+        return self._shared
 
     def reachable(self) -> bool:
         """Whether the shared cache answers (the health check asks). While an outage is

@@ -1,6 +1,7 @@
 import logging
 import threading
 import time
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
@@ -12,6 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from beautique.exceptions import DATABASE_RETRY_AFTER_SECONDS
+from beautique.httpcache import Replayable
 from beautique.pgbackend.base import HEALTH_CHECK_DEADLINE_SECONDS, query_deadline
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,13 @@ def database_reachable() -> bool:
     return True
 
 
+class Checks(NamedTuple):
+    database_ok: bool
+    cache_ok: bool
+    until: float
+    """Monotonic time until which these results are reused."""
+
+
 class RecentChecks:
     """The last check of the dependencies, reused for `CHECK_SECONDS` in this process:
     a load balancer (or a benchmark) asking many times a second costs one query a
@@ -53,13 +62,15 @@ class RecentChecks:
     def __init__(self):
         self.lock = threading.Lock()
         self.checked_at = float("-inf")
-        self.result = (False, False)
+        self.result = Checks(False, False, self.checked_at)
 
-    def get(self) -> tuple[bool, bool]:
+    def get(self) -> Checks:
         with self.lock:
             if time.monotonic() - self.checked_at >= self.CHECK_SECONDS:
-                self.result = (database_reachable(), cache.reachable())
                 self.checked_at = time.monotonic()
+                self.result = Checks(
+                    database_reachable(), cache.reachable(), self.checked_at + self.CHECK_SECONDS
+                )
             return self.result
 
     def forget(self) -> None:
@@ -78,10 +89,11 @@ def health(request):
     """Liveness and each dependency, for load balancers and Docker's HEALTHCHECK.
 
     503 only when the database is unreachable: without it nothing works. The cache
-    being unreachable is reported but stays 200. Checks are reused for a second.
+    being unreachable is reported but stays 200. Checks are reused for a second, and so
+    is a 200 answer: the server may replay it until the checks are made again.
     """
-    database_ok, cache_ok = recent_checks.get()
-    return Response(
+    database_ok, cache_ok, until = recent_checks.get()
+    response = Response(
         {
             "status": "healthy" if database_ok else "unhealthy",
             "database": "ok" if database_ok else "unreachable",
@@ -91,3 +103,6 @@ def health(request):
         status=200 if database_ok else 503,
         headers=None if database_ok else {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
     )
+    if database_ok:
+        response.replay = Replayable(until=until)
+    return response

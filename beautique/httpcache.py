@@ -22,7 +22,9 @@ body. `Cache-Control` comes from `settings.PUBLIC_CACHE_CONTROL`.
 import contextlib
 import hashlib
 import logging
+import math
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from functools import partial, wraps
@@ -84,23 +86,40 @@ def _version_key(namespace: str) -> str:
     return f"httpcache:version:{namespace}"
 
 
-def _new_version(namespace: str) -> None:
-    cache.strict("set", _version_key(namespace), uuid.uuid4().hex, timeout=None)
+def _new_version(namespace: str, store=cache) -> None:
+    store.strict("set", _version_key(namespace), uuid.uuid4().hex, timeout=None)
 
 
-def current_version(namespace: str) -> str | None:
-    """The namespace's version, or None while the shared cache cannot be trusted."""
+def current_version(namespace: str, store=cache) -> str | None:
+    """The namespace's version, or None while the shared cache cannot be trusted.
+    `store` is the default cache (a `FailoverCache`), or another instance of it."""
     try:
         for pending in tuple(_pending_bumps):
-            _new_version(pending)
+            _new_version(pending, store)
             _pending_bumps.discard(pending)
-        version = cache.strict("get", _version_key(namespace))
+        version = store.strict("get", _version_key(namespace))
         if version is None:
-            cache.strict("add", _version_key(namespace), uuid.uuid4().hex, timeout=None)
-            version = cache.strict("get", _version_key(namespace))
+            store.strict("add", _version_key(namespace), uuid.uuid4().hex, timeout=None)
+            version = store.strict("get", _version_key(namespace))
     except SharedCacheUnavailable:
         return None
     return version
+
+
+class Replayable(NamedTuple):
+    """Set as a 200 response's `replay`: the server (beautique/serving.py) may answer the
+    same request again with the same status, headers and body, without running Django,
+    until monotonic time `until` and, with a `namespace`, while its version is still
+    `version` (so no later than the next read after a change, on every server)."""
+
+    namespace: str | None = None
+    version: str | None = None
+    until: float = math.inf
+
+    def holds(self, store=cache) -> bool:
+        if time.monotonic() >= self.until:
+            return False
+        return self.namespace is None or current_version(self.namespace, store) == self.version
 
 
 def _bump(namespace: str) -> None:
@@ -156,10 +175,18 @@ def _response(request, entry: Entry, cache_control: str | None):
 
 
 def kept_answer(
-    request, namespace: str, compute, *, cache_control: str | None = None, variant: str = ""
+    request,
+    namespace: str,
+    compute,
+    *,
+    cache_control: str | None = None,
+    variant: str = "",
+    replayable: bool = False,
 ):
     """The kept answer to `request`, or `compute()`'s (a rendered response), kept when
-    it is a 200. `cache_control` is sent with kept answers (None: none)."""
+    it is a 200. `cache_control` is sent with kept answers (None: none). `replayable`:
+    the answer is the same for everyone who sends the same request, so the server may
+    replay it (`Replayable`) while the version holds."""
     version = current_version(namespace)
     if version is None:
         return compute()
@@ -173,7 +200,7 @@ def kept_answer(
         if entry is not None:
             local_entries.put(key, entry)
     if entry is not None:
-        return _response(request, entry, cache_control)
+        return _replayable(_response(request, entry, cache_control), replayable, namespace, version)
 
     response = compute()
     if response.status_code != 200 or response.streaming:
@@ -187,7 +214,13 @@ def kept_answer(
     local_entries.put(key, entry)
     with contextlib.suppress(SharedCacheUnavailable):
         cache.strict("set", key, entry, timeout=ENTRY_TIMEOUT)
-    return _response(request, entry, cache_control)
+    return _replayable(_response(request, entry, cache_control), replayable, namespace, version)
+
+
+def _replayable(response, replayable: bool, namespace: str, version: str):
+    if replayable and response.status_code == 200:
+        response.replay = Replayable(namespace, version)
+    return response
 
 
 def _rendered(response):
@@ -215,6 +248,7 @@ class CachedPublicRead:
                 cls.cache_namespace,
                 lambda: _rendered(view(request, *args, **kwargs)),
                 cache_control=settings.PUBLIC_CACHE_CONTROL,
+                replayable=True,
             )
 
         return kept_view

@@ -14,12 +14,17 @@ per request in flight.
 import asyncio
 import io
 import os
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 from a2wsgi.wsgi import build_environ
 from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.http import FileResponse
+from django.utils.http import parse_etags
 
+from beautique.httpcache import Replayable
 from beautique.wsgi import application as django_application
 
 REQUEST_TOO_LARGE = b'{"detail":"The request body is too large."}'
@@ -65,6 +70,8 @@ class ThreadedWSGI:
             response = self.app(environ, start_response)
             try:
                 if not getattr(response, "streaming", False) or isinstance(response, FileResponse):
+                    if getattr(response, "replay", None) is not None:
+                        started[REPLAY] = response.replay
                     return b"".join(response)
                 send_from_thread({"type": "http.response.start", **started})
                 for chunk in response:
@@ -82,6 +89,119 @@ class ThreadedWSGI:
         if content is not None:
             await send({"type": "http.response.start", **started})
             await send({"type": "http.response.body", "body": content})
+
+
+class Answer(NamedTuple):
+    replay: Replayable
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: str | None
+
+
+REPLAY = "beautique.replay"
+"""Key of the `http.response.start` message under which `ThreadedWSGI` passes on the
+response's `Replayable` (never sent to the server)."""
+KEY_HEADERS = (b"host", b"origin", b"accept", b"x-forwarded-proto", b"x-forwarded-host")
+"""The request headers an answer may depend on (CORS, content negotiation, the proxy):
+part of the key, with the scheme, path and query string."""
+NOT_MODIFIED_DROPS = (b"content-type", b"content-length")
+
+
+class ReplayedAnswers:
+    """Answer a GET again from memory, on the event loop, while Django said it may.
+
+    A 200 answer in memory whose response carries a `Replayable` (`httpcache`: public
+    catalog answers while their namespace's version holds, the health check while its
+    checks are reused) is kept, as sent (status, every header the middleware added,
+    body), under the request's method, scheme, path, query string and `KEY_HEADERS`.
+    The same request then gets the same bytes without a thread hop or Django, after one
+    read of the version in the shared cache; a matching `If-None-Match` gets a 304 with
+    the same headers. Answers are kept up to `max_bytes` in all, least recently used
+    first out. Every other request goes on to `app(scope, body, send)`.
+    """
+
+    def __init__(self, app, *, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+        self.answers: OrderedDict[tuple, Answer] = OrderedDict()
+        self.size = 0
+        self._store = None
+
+    @property
+    def store(self):
+        """The event loop's own instance of the default cache (Django's registry would
+        make one per request here)."""
+        if self._store is None:
+            self._store = caches.create_connection(DEFAULT_CACHE_ALIAS)
+        return self._store
+
+    async def __call__(self, scope, body: bytes, send):
+        key = _replay_key(scope)
+        if key is not None and key in self.answers:
+            answer = self.answers[key]
+            if answer.replay.holds(self.store):
+                self.answers.move_to_end(key)
+                return await _replay(answer, scope, send)
+            self._forget(key)
+
+        started = {}
+
+        async def keeping(message):
+            if message["type"] == "http.response.start":
+                started.update(message, replay=message.pop(REPLAY, None))
+            elif (
+                key is not None
+                and started["replay"] is not None
+                and started["status"] == 200
+                and not message.get("more_body", False)
+            ):
+                self._keep(key, started["headers"], message.get("body", b""), started["replay"])
+            await send(message)
+
+        await self.app(scope, body, keeping)
+
+    def _keep(self, key: tuple, headers: list, body: bytes, replay: Replayable) -> None:
+        if len(body) > self.max_bytes // 16:
+            return
+        if key in self.answers:
+            self._forget(key)
+        etag = next((value.decode("latin1") for name, value in headers if name == b"etag"), None)
+        self.answers[key] = Answer(replay, headers, body, etag)
+        self.size += len(body)
+        while self.size > self.max_bytes:
+            self._forget(next(iter(self.answers)))
+
+    def _forget(self, key: tuple) -> None:
+        self.size -= len(self.answers.pop(key).body)
+
+
+def _replay_key(scope) -> tuple | None:
+    if scope["method"] != "GET":
+        return None
+    headers = dict(scope["headers"])
+    return (
+        scope["scheme"],
+        scope["path"],
+        scope["query_string"],
+        *(headers.get(name) for name in KEY_HEADERS),
+    )
+
+
+async def _replay(answer: Answer, scope, send) -> None:
+    condition = next((value for name, value in scope["headers"] if name == b"if-none-match"), None)
+    if (
+        answer.etag is not None
+        and condition is not None
+        and answer.etag in parse_etags(condition.decode("latin1"))
+    ):
+        headers = [
+            (name, value) for name, value in answer.headers if name not in NOT_MODIFIED_DROPS
+        ]
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": answer.headers})
+    await send({"type": "http.response.body", "body": answer.body})
 
 
 class WholeBody:
@@ -134,7 +254,10 @@ async def _answer(send, status: int, body: bytes) -> None:
 
 
 application = WholeBody(
-    ThreadedWSGI(django_application, threads=int(os.environ.get("WEB_THREADS") or 2)),
+    ReplayedAnswers(
+        ThreadedWSGI(django_application, threads=int(os.environ.get("WEB_THREADS") or 2)),
+        max_bytes=int(os.environ.get("REPLAY_CACHE_BYTES") or 32 * 1024 * 1024),
+    ),
     max_bytes=settings.UPLOAD_MAX_REQUEST_BYTES,
     idle_seconds=float(os.environ.get("REQUEST_BODY_IDLE_TIMEOUT") or 15),
 )

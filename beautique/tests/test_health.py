@@ -10,6 +10,9 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from beautique.health import RecentChecks, recent_checks
+from beautique.httpcache import Replayable
+
 pytestmark = pytest.mark.django_db
 
 HEALTH_PATHS = ["/health", "/health/", "/api/health", "/api/health/"]
@@ -68,3 +71,20 @@ def test_checks_are_reused_for_a_second(api_client):
     ):
         assert api_client.get("/health").status_code == 200
     assert len(queries) == 1
+
+
+def test_the_server_may_replay_a_healthy_answer_until_the_checks_are_made_again(api_client):
+    response = api_client.get("/health")
+    checks = recent_checks.get()
+
+    assert response.replay == Replayable(until=checks.until)
+    assert checks.until <= time.monotonic() + RecentChecks.CHECK_SECONDS
+
+
+def test_an_unhealthy_answer_is_never_replayed(api_client):
+    refused = OperationalError("refused")
+    with mock.patch.object(BaseDatabaseWrapper, "cursor", side_effect=refused):
+        response = api_client.get("/health")
+
+    assert response.status_code == 503
+    assert getattr(response, "replay", None) is None

@@ -2,11 +2,19 @@
 client holds a coroutine, not one of the few threads that run Django."""
 
 import asyncio
+import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from django.core.signals import request_started
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
-from beautique.serving import ThreadedWSGI, WholeBody, application
+from beautique import httpcache
+from beautique.httpcache import Replayable
+from beautique.serving import ReplayedAnswers, ThreadedWSGI, WholeBody, application
+from beautique.wsgi import application as django_application
+from catalog.models import Category
 
 SCOPE = {
     "type": "http",
@@ -99,7 +107,6 @@ def test_a_client_that_goes_away_ends_the_request_quietly():
 
 def test_the_production_entry_point_is_django_behind_the_body_reader():
     assert isinstance(application, WholeBody)
-    assert isinstance(application.app, ThreadedWSGI)
     assert application.max_bytes == 60 * 1024 * 1024
 
 
@@ -148,3 +155,183 @@ def test_a_file_is_read_in_its_thread_and_sent_whole(tmp_path):
 
     assert [message["type"] for message in sent] == ["http.response.start", "http.response.body"]
     assert sent[1]["body"] == picture.read_bytes()
+
+
+def get(app, path="/api/categories", query=b"", headers=()):
+    scope = {**SCOPE, "method": "GET", "scheme": "http", "path": path, "query_string": query}
+    scope["headers"] = [(b"host", b"testserver"), *headers]
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(
+            asyncio.run, WholeBody(app, max_bytes=100, idle_seconds=1)(scope, receive, send)
+        ).result()
+    return sent[0]["status"], dict(sent[0]["headers"]), sent[1]["body"]
+
+
+def counting_django(replay, status=200, body=b'{"n":1}'):
+    """A WSGI app answering like Django with `response.replay`, and how often it ran."""
+    calls = []
+
+    def app(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        response = HttpResponse(body, status=status, content_type="application/json")
+        response["ETag"] = '"v1"'
+        response["X-Frame-Options"] = "DENY"
+        response.replay = replay
+        start_response(f"{status} X", list(response.items()))
+        return response
+
+    return app, calls
+
+
+def replaying(app, max_bytes=1000):
+    return ReplayedAnswers(ThreadedWSGI(app, threads=1), max_bytes=max_bytes)
+
+
+def test_a_replayable_answer_is_sent_again_without_running_django():
+    app, calls = counting_django(Replayable())
+    served = replaying(app)
+
+    first = get(served)
+    again = get(served)
+
+    assert calls == ["/api/categories"]
+    assert again == first
+    assert again[0] == 200 and again[1][b"x-frame-options"] == b"DENY"
+
+
+def test_a_matching_etag_is_replayed_as_a_304_with_the_same_headers():
+    app, calls = counting_django(Replayable())
+    served = replaying(app)
+    get(served)
+
+    status, headers, body = get(served, headers=[(b"if-none-match", b'"v1"')])
+
+    assert (status, body) == (304, b"")
+    assert headers[b"etag"] == b'"v1"' and headers[b"x-frame-options"] == b"DENY"
+    assert b"content-type" not in headers and b"content-length" not in headers
+    assert len(calls) == 1
+
+
+def test_another_query_origin_or_accept_is_another_answer():
+    app, calls = counting_django(Replayable())
+    served = replaying(app)
+
+    get(served)
+    get(served, query=b"page=2")
+    get(served, headers=[(b"origin", b"https://shop.example")])
+    get(served, headers=[(b"accept", b"text/csv")])
+    get(served, path="/api/products")
+
+    assert len(calls) == 5
+
+
+def test_an_answer_past_its_time_is_asked_again():
+    app, calls = counting_django(Replayable(until=time.monotonic() - 1))
+    served = replaying(app)
+
+    get(served)
+    get(served)
+
+    assert len(calls) == 2
+
+
+def test_an_answer_of_a_namespace_is_replayed_until_its_version_changes(db, committed):
+    namespace = "replay-test"
+    app, calls = counting_django(Replayable(namespace, httpcache.current_version(namespace)))
+    served = replaying(app)
+    get(served)
+    get(served)
+    assert len(calls) == 1
+
+    committed(lambda: httpcache.bump_version(namespace))
+
+    get(served)
+    assert len(calls) == 2
+
+
+def test_only_replayable_200_answers_to_gets_are_kept():
+    not_marked, calls = counting_django(None)
+    served = replaying(not_marked)
+    get(served)
+    get(served)
+    assert len(calls) == 2
+
+    refused, calls = counting_django(Replayable(), status=404)
+    served = replaying(refused)
+    get(served)
+    get(served)
+    assert len(calls) == 2
+
+    app, calls = counting_django(Replayable())
+    served = replaying(app)
+    for _ in range(2):
+        serve(
+            WholeBody(served, max_bytes=100, idle_seconds=1),
+            [{"type": "http.request", "body": b"", "more_body": False}],
+        )  # a POST
+    assert len(calls) == 2
+
+
+def test_kept_answers_stay_within_their_bytes_least_recently_used_first_out():
+    app, calls = counting_django(Replayable(), body=b"x" * 10)
+    served = replaying(app, max_bytes=160)  # 16 answers of 10 bytes fit
+
+    for page in [*range(1, 17), 1, 17, 1, 2]:
+        get(served, query=str(page).encode())
+
+    # 1 to 16, then 17 (pushing out 2, the least recently used), then 2 again.
+    assert len(calls) == 18
+    assert served.size == 160
+
+
+def test_an_answer_over_a_sixteenth_of_the_room_is_not_kept():
+    app, calls = counting_django(Replayable(), body=b"x" * 11)
+    served = replaying(app, max_bytes=160)
+
+    get(served)
+    get(served)
+
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_server_replays_a_catalog_answer_until_the_catalog_changes():
+    """Through the real stack (Django in the server's thread, so the data is committed):
+    a kept catalog answer does not run Django, and a category saved anywhere is in the
+    next answer."""
+    Category.objects.create(name="Replayed Kaftan", slug="replayed-kaftan")
+    threaded = ThreadedWSGI(django_application, threads=1)
+    served = ReplayedAnswers(threaded, max_bytes=10**6)
+    requests = []
+
+    def count(**kwargs):
+        requests.append(1)
+
+    request_started.connect(count)
+    try:
+        first = get(served)
+        assert get(served) == first
+        assert len(requests) == 1
+
+        Category.objects.create(name="Replayed Angrakha", slug="replayed-angrakha")
+        status, _, body = get(served)
+    finally:
+        request_started.disconnect(count)
+        threaded.executor.shutdown()
+    assert len(requests) == 2
+    assert status == 200
+    names = {category["value"] for category in json.loads(body)["categories"]}
+    assert {"Replayed Kaftan", "Replayed Angrakha"} <= names
+
+
+def test_the_production_entry_point_replays_answers():
+    assert isinstance(application.app, ReplayedAnswers)
+    assert isinstance(application.app.app, ThreadedWSGI)

@@ -240,3 +240,17 @@ def test_a_bump_that_failed_is_retried_when_the_cache_is_back(api_client, monkey
     api_client.get(LIST)
 
     assert cache.get("httpcache:version:catalog") != version
+
+
+@pytest.mark.parametrize("url", [LIST, "/api/categories", "/api/products/bestsellers?limit=8"])
+def test_public_catalog_answers_may_be_replayed_by_the_server_while_their_version_holds(
+    api_client, url
+):
+    ProductFactory(is_bestseller=True)
+
+    for response in (api_client.get(url), api_client.get(url)):  # computed, then kept
+        assert response.replay == httpcache.Replayable(
+            "catalog", httpcache.current_version("catalog")
+        )
+    assert api_client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert getattr(api_client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]), "replay", None) is None

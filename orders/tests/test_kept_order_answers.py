@@ -84,6 +84,14 @@ def test_staff_are_checked_before_a_kept_answer_is_served(api_client, staff_clie
     assert api_client.get(LIST).status_code == 401
 
 
+def test_the_server_never_replays_an_answer_that_needs_its_checks(staff_client, placed):
+    """Only Django may serve these: the staff check and the throttle come first."""
+    for _ in range(2):  # computed, then kept
+        answers = [staff_client.get(LIST), staff_client.get(DASHBOARD), track(staff_client, placed)]
+        assert [answer.status_code for answer in answers] == [200, 200, 200]
+        assert [getattr(answer, "replay", None) for answer in answers] == [None, None, None]
+
+
 def test_the_tracking_throttle_still_counts_kept_answers(api_client, placed, monkeypatch):
     monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "order_tracking", "2/minute")
 
