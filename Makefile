@@ -1,5 +1,6 @@
 # Beautique Store backend.
 #   make run    local demo on http://127.0.0.1:8000 (migrated, seeded, with a staff login)
+#   make serve  the same demo served as production serves it (Granian, DEBUG off)
 #   make test   what CI runs: lint, format check, migration check, the whole test suite
 #   make bench  the load benchmark (PostgreSQL, wrk), printing the README's table
 # Both create .venv on first use and reinstall only when a requirements file changes.
@@ -15,7 +16,9 @@ DEMO_PASSWORD_FILE := $(VENV)/demo-admin-password
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: run test bench demo-data install install-dev
+SECRET_KEY_FILE := $(VENV)/serve-secret-key
+
+.PHONY: run serve test bench demo-data install install-dev
 
 run: install demo-data
 	@echo
@@ -25,6 +28,18 @@ run: install demo-data
 	@echo "  Staff login (admin and POST /api/admin/login): $(DEMO_ADMIN) / $$(cat $(DEMO_PASSWORD_FILE))"
 	@echo
 	$(DEMO) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production server (docker/serve.sh: Granian, 2 workers, DEBUG off, static files
+# by WhiteNoise) on the demo data, over plain HTTP on this machine.
+serve: install demo-data $(SECRET_KEY_FILE)
+	$(DEMO) $(BIN)/python manage.py collectstatic --noinput -v 0
+	@echo
+	@echo "Beautique Store backend (production server) on http://$(HOST):$(PORT)"
+	@echo "  Staff login: $(DEMO_ADMIN) / $$(cat $(DEMO_PASSWORD_FILE))"
+	@echo
+	PATH="$(abspath $(BIN)):$$PATH" DEBUG=0 SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" \
+		ALLOWED_HOSTS=$(HOST),localhost SECURE_SSL_REDIRECT=0 HOST=$(HOST) PORT=$(PORT) \
+		sh docker/serve.sh
 
 test: install-dev
 	$(BIN)/ruff check .
@@ -67,5 +82,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.installed-runtime
 
 # A random demo password, made once per checkout; it passes Django's password checks.
+$(SECRET_KEY_FILE): | $(BIN)/python
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
 $(DEMO_PASSWORD_FILE): | $(BIN)/python
 	umask 077 && $(BIN)/python -c "import secrets; print('demo-' + secrets.token_urlsafe(12))" > $@

@@ -2,7 +2,8 @@
 
 Granian (Rust) speaks HTTP/1.1 with keep-alive; `WholeBody` reads each request's body
 on the event loop, so a client that sends its body one byte a second holds a
-coroutine, not a thread; only then does `ThreadedWSGI` hand the request to a fixed pool
+coroutine, not a thread; `ReplayedAnswers` answers a GET Django said may be replayed
+from memory; only then does `ThreadedWSGI` hand the request to a fixed pool
 of `WEB_THREADS` threads running Django's WSGI handler. So a worker process has at most
 `WEB_THREADS` database connections, each persistent, whatever the load.
 
