@@ -17,6 +17,10 @@ soon as the shared cache answers again.
 
 Answers carry an `ETag`; a request whose `If-None-Match` matches gets a 304 with no
 body. `Cache-Control` comes from `settings.PUBLIC_CACHE_CONTROL`.
+
+`CachedPublicRead`'s 200 answers are also marked `Replayable`: the same for everyone,
+so the server may send them again from its own memory without running Django while
+the version holds (beautique/serving.py). `kept_get`'s never are: their checks must run.
 """
 
 import contextlib
