@@ -44,7 +44,7 @@ serve: install demo-data $(SECRET_KEY_FILE)
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Load test of the production server on PostgreSQL (bench/run.py; not part of `test`).

@@ -62,6 +62,14 @@ def test_secret_key_is_required_when_debug_is_off():
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
 
 
+def test_schema_commands_run_without_a_secret_key():
+    """They sign nothing: a fresh clone checks its migrations with DEBUG off."""
+    result = run_manage("makemigrations", "--check", "--dry-run", DEBUG="0")
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_debug_runs_without_a_secret_key():
     result = run_manage("check", DEBUG="1")
 
