@@ -57,7 +57,7 @@ def redis_at(settings, port: int) -> None:
     settings.CACHES = {
         **settings.CACHES,
         "shared": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "beautique.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         },
@@ -262,3 +262,11 @@ def test_sign_in_attempts_during_a_database_outage_do_not_lock_the_staff_out(
 
     assert outage == [503] * 4
     assert login(api_client).status_code == 200
+
+
+def test_the_redis_cache_keeps_one_client_for_its_connections():
+    shared = failover.RedisCache(f"redis://127.0.0.1:{closed_port()}/0", {})
+
+    assert shared._cache.get_client() is shared._cache.get_client(write=True)
+    with pytest.raises(failover.UNREACHABLE_ERRORS):
+        shared.get("anything")
