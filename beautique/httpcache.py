@@ -120,10 +120,12 @@ class Replayable(NamedTuple):
     version: str | None = None
     until: float = math.inf
 
-    def holds(self, store=cache) -> bool:
+    def holds(self, now_version: str | None = None) -> bool:
+        """Whether the answer may be replayed now, its namespace's version being
+        `now_version` (`current_version`; ignored without a namespace)."""
         if time.monotonic() >= self.until:
             return False
-        return self.namespace is None or current_version(self.namespace, store) == self.version
+        return self.namespace is None or now_version == self.version
 
 
 def _bump(namespace: str) -> None:

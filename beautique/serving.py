@@ -25,11 +25,13 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.http import FileResponse
 from django.utils.http import parse_etags
 
-from beautique.httpcache import Replayable
+from beautique.httpcache import Replayable, current_version
 from beautique.wsgi import application as django_application
 
 REQUEST_TOO_LARGE = b'{"detail":"The request body is too large."}'
 REQUEST_TIMEOUT = b'{"detail":"The request body did not arrive in time."}'
+BODY_HEADERS = (b"content-length", b"transfer-encoding")
+"""A request with neither header has no body (RFC 9112, 6.3): nothing to wait for."""
 
 
 class ThreadedWSGI:
@@ -108,6 +110,45 @@ part of the key, with the scheme, path and query string."""
 NOT_MODIFIED_DROPS = (b"content-type", b"content-length")
 
 
+class VersionReads:
+    """The versions of kept answers' namespaces (`httpcache.current_version`), read for
+    the requests waiting on the event loop together.
+
+    The first request to ask schedules one read of the shared cache for the loop's next
+    turn; every request that asks before it runs waits for that same read. Each read
+    still starts after the requests it answers arrived, so a change committed before a
+    request came in is seen by it, while under load one round trip to Redis (or one
+    file read) serves many requests instead of blocking the loop once per request.
+    """
+
+    def __init__(self):
+        self._store = None
+        self._waiting: dict[str, asyncio.Future] | None = None
+
+    @property
+    def store(self):
+        """The event loop's own instance of the default cache (Django's registry would
+        make one per request here)."""
+        if self._store is None:
+            self._store = caches.create_connection(DEFAULT_CACHE_ALIAS)
+        return self._store
+
+    async def read(self, namespace: str) -> str | None:
+        loop = asyncio.get_running_loop()
+        if self._waiting is None:
+            self._waiting = {}
+            loop.call_soon(self._read_waiting)
+        future = self._waiting.get(namespace)
+        if future is None:
+            future = self._waiting[namespace] = loop.create_future()
+        return await future
+
+    def _read_waiting(self) -> None:
+        waiting, self._waiting = self._waiting, None
+        for namespace, future in waiting.items():
+            future.set_result(current_version(namespace, self.store))
+
+
 class ReplayedAnswers:
     """Answer a GET again from memory, on the event loop, while Django said it may.
 
@@ -126,24 +167,19 @@ class ReplayedAnswers:
         self.max_bytes = max_bytes
         self.answers: OrderedDict[tuple, Answer] = OrderedDict()
         self.size = 0
-        self._store = None
-
-    @property
-    def store(self):
-        """The event loop's own instance of the default cache (Django's registry would
-        make one per request here)."""
-        if self._store is None:
-            self._store = caches.create_connection(DEFAULT_CACHE_ALIAS)
-        return self._store
+        self.versions = VersionReads()
 
     async def __call__(self, scope, body: bytes, send):
         key = _replay_key(scope)
-        if key is not None and key in self.answers:
-            answer = self.answers[key]
-            if answer.replay.holds(self.store):
+        answer = None if key is None else self.answers.get(key)
+        if answer is not None:
+            namespace = answer.replay.namespace
+            version = None if namespace is None else await self.versions.read(namespace)
+            if answer.replay.holds(version):
                 self.answers.move_to_end(key)
                 return await _replay(answer, scope, send)
-            self._forget(key)
+            if self.answers.get(key) is answer:
+                self._forget(key)
 
         started = {}
 
@@ -221,6 +257,8 @@ class WholeBody:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return
+        if not any(name in BODY_HEADERS for name, _ in scope["headers"]):
+            return await self.app(scope, b"", send)
         chunks, size = [], 0
         while True:
             try:

@@ -10,7 +10,7 @@ import pytest
 from django.core.signals import request_started
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
-from beautique import httpcache
+from beautique import httpcache, serving
 from beautique.httpcache import Replayable
 from beautique.serving import ReplayedAnswers, ThreadedWSGI, WholeBody, application
 from beautique.wsgi import application as django_application
@@ -22,7 +22,7 @@ SCOPE = {
     "path": "/api/orders",
     "query_string": b"",
     "http_version": "1.1",
-    "headers": [],
+    "headers": [(b"transfer-encoding", b"chunked")],
 }
 
 
@@ -94,6 +94,21 @@ def test_a_client_that_stops_sending_is_a_408_and_the_app_never_runs():
 
     assert seen == []
     assert sent[0]["status"] == 408
+
+
+def test_a_request_without_a_body_is_not_waited_for():
+    inner, seen = echo_app()
+    app = WholeBody(inner, max_bytes=100, idle_seconds=30)
+    started = time.monotonic()
+
+    async def no_body(scope, receive, send):
+        await app({**scope, "method": "GET", "headers": [(b"host", b"shop")]}, receive, send)
+
+    sent = serve(no_body, [])
+
+    assert seen == [b""]
+    assert sent[0]["status"] == 200
+    assert time.monotonic() - started < 5
 
 
 def test_a_client_that_goes_away_ends_the_request_quietly():
@@ -255,6 +270,36 @@ def test_an_answer_of_a_namespace_is_replayed_until_its_version_changes(db, comm
 
     get(served)
     assert len(calls) == 2
+
+
+def test_requests_waiting_together_share_one_read_of_the_version(db, monkeypatch):
+    namespace = "replay-test"
+    app, calls = counting_django(Replayable(namespace, httpcache.current_version(namespace)))
+    served = replaying(app)
+    get(served)
+    reads = []
+    monkeypatch.setattr(
+        serving,
+        "current_version",
+        lambda *args: reads.append(args) or httpcache.current_version(*args),
+    )
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def many_at_once():
+        scope = {**SCOPE, "method": "GET", "scheme": "http", "path": "/api/categories"}
+        scope.update(query_string=b"", headers=[(b"host", b"testserver")])
+        await asyncio.gather(*(served(dict(scope), b"", send) for _ in range(20)))
+        await served(dict(scope), b"", send)
+
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, many_at_once()).result()
+
+    assert len(calls) == 1
+    assert [message["status"] for message in sent[::2]] == [200] * 21
+    assert len(reads) == 2, "one read for the twenty at once, another for the one after"
 
 
 def test_only_replayable_200_answers_to_gets_are_kept():
