@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from beautique.fields import EmailOrBlankField, StringField
 from beautique.schema import any_case_pattern
-from beautique.serializers import ModelSerializer
+from beautique.serializers import ModelSerializer, Serializer
 from catalog.models import Size
 from orders.models import (
     MAX_LINE_QUANTITY,
@@ -196,7 +196,7 @@ class PhoneField(StringField):
         return value
 
 
-class OrderLineInputSerializer(serializers.Serializer):
+class OrderLineInputSerializer(Serializer):
     """One line of a new order. Any `name`, `price` or `image` sent along is ignored."""
 
     schema_rules = {"properties": {"size": {"pattern": any_case_pattern(Size.values)}}}
@@ -211,7 +211,7 @@ class OrderLineInputSerializer(serializers.Serializer):
         return value.upper()
 
 
-class OrderCreateSerializer(serializers.Serializer):
+class OrderCreateSerializer(Serializer):
     """The body of `POST /api/orders`: field rules only; the catalog checks are the service's."""
 
     schema_rules = {
@@ -251,7 +251,7 @@ class OrderCreateSerializer(serializers.Serializer):
         return {name: self.validated_data[name] for name in CUSTOMER_FIELDS}
 
 
-class TrackingQuerySerializer(serializers.Serializer):
+class TrackingQuerySerializer(Serializer):
     """The query of `GET /api/orders/track`."""
 
     order_id = serializers.CharField(max_length=32, help_text="e.g. BQ-20261121-007")

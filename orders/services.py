@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from beautique.httpcache import bump_version
-from catalog.models import Product
+from catalog.models import Product, ProductImage
 from orders import summaries
 from orders.models import (
     MAX_LINE_QUANTITY,
@@ -157,36 +157,56 @@ def _checked_request(*, customer: dict, items: list[dict], payment_method: str) 
 
 
 def _visible_products(product_ids) -> dict:
-    """The products customers may buy among `product_ids`, with their images, by pk,
-    locked until the calling transaction ends (`_lock_for_ordering`)."""
-    product_ids = set(product_ids)
-    _lock_for_ordering(product_ids)
-    return {
-        product.pk: product
-        for product in Product.objects.visible()
-        .filter(pk__in=product_ids)
-        .prefetch_related("images")
-    }
+    """The products customers may buy among `product_ids`, by pk, each with
+    `first_image_src` (its first picture's URL, or ""): one query, compiled here rather
+    than by the ORM (which took a third of the CPU of placing an order in three).
 
-
-def _lock_for_ordering(product_ids: set) -> None:
-    """Keep the products from being deleted for good until this transaction ends.
-
-    PostgreSQL's `FOR KEY SHARE`, the lock a foreign key takes: orders of one product
-    never wait for each other, while a permanent delete (which locks the row `FOR
-    UPDATE` first) waits for them, and they for it; a product deleted meanwhile is then
-    missing from the read that follows, so its line is refused. SQLite locks the whole
-    database for a write, so there is nothing to do there.
+    On PostgreSQL the rows are locked `FOR KEY SHARE` until the calling transaction ends,
+    the lock a foreign key takes: orders of one product never wait for each other, while
+    a permanent delete (which locks the row `FOR UPDATE` first) waits for them, and they
+    for it; a product deleted or hidden meanwhile is then not in the answer, so its line
+    is refused. SQLite locks the whole database for a write: nothing to do there.
     """
-    if connection.vendor != "postgresql" or not product_ids:
-        return
-    table = connection.ops.quote_name(Product._meta.db_table)
-    column = connection.ops.quote_name(Product._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {table} WHERE {column} = ANY(%s) FOR KEY SHARE",
-            [sorted(product_ids)],
+    product_ids = sorted(set(product_ids), key=str)
+    if not product_ids:
+        return {}
+    quote = connection.ops.quote_name
+    product, category, image = (
+        model._meta for model in (Product, Product.category.field.related_model, ProductImage)
+    )
+
+    def column(meta, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    def first_image(name: str) -> str:
+        return (
+            f"(SELECT i.{column(image, name)} FROM {quote(image.db_table)} i "
+            f"WHERE i.{column(image, 'product')} = p.{column(product, 'id')} "
+            f"ORDER BY i.{column(image, 'position')}, i.{column(image, 'id')} LIMIT 1)"
         )
+
+    sql = (
+        f"SELECT p.*, {first_image('image')} AS first_image_file, "
+        f"{first_image('url')} AS first_image_url "
+        f"FROM {quote(product.db_table)} p JOIN {quote(category.db_table)} c "
+        f"ON c.{column(category, 'id')} = p.{column(product, 'category')} "
+        f"WHERE p.{column(product, 'id')} IN ({', '.join(['%s'] * len(product_ids))}) "
+        f"AND p.{column(product, 'is_active')} AND c.{column(category, 'is_active')}"
+    )
+    if connection.vendor == "postgresql":
+        sql += " FOR KEY SHARE OF p"
+    products = {}
+    for found in Product.objects.raw(
+        sql, [product.pk.get_db_prep_value(pk, connection) for pk in product_ids]
+    ):
+        has_image = found.first_image_file or found.first_image_url
+        found.first_image_src = (
+            ProductImage(image=found.first_image_file or "", url=found.first_image_url or "").src
+            if has_image
+            else ""
+        )
+        products[found.pk] = found
+    return products
 
 
 def _merged_lines(items: list[dict]) -> list[tuple[list[int], dict]]:
@@ -245,7 +265,6 @@ def _order_lines(items: list[dict], products: dict) -> list[OrderItem]:
             errors[f"items.{index}.quantity"] = [_quantity_message(indexes, quantity)]
         if errors:
             continue
-        images = list(product.images.all())
         lines.append(
             OrderItem(
                 product=product,
@@ -256,7 +275,7 @@ def _order_lines(items: list[dict], products: dict) -> list[OrderItem]:
                 quantity=quantity,
                 unit_price=product.effective_price,
                 line_total=product.effective_price * quantity,
-                image=images[0].src if images else "",
+                image=product.first_image_src,
             )
         )
     if errors:
@@ -341,10 +360,13 @@ def place_order(
                 fingerprint=fingerprint,
                 idempotency_key=idempotency_key,
             )
-            order.order_id = format_order_id(order.order_date, next_order_number(order.order_date))
-            order.save(force_insert=True)
+            # The lines go in before their order (foreign keys are checked at commit), so
+            # the rows every order of the day shares (its summary, its sequence) are
+            # locked last, just before the commit, and held that briefly.
             OrderItem.objects.bulk_create(lines)
             summaries.add(orders=[order], lines=lines)
+            order.order_id = format_order_id(order.order_date, next_order_number(order.order_date))
+            order.save(force_insert=True)
             _hold_lines(order, lines)
     except IntegrityError:
         # A concurrent request with the same key committed first: answer with its order.
@@ -381,6 +403,10 @@ def place_orders(*, requests: list[dict]) -> list[Order]:
             item["product_id"] for request in requests for item in request["items"]
         )
         orders, lines = _checked_batch(requests, products, now=now)
+        # As `place_order`: lines, summaries, numbers, orders, so that every writer locks
+        # the shared rows in one order (summaries, then sequences) and holds them briefly.
+        OrderItem.objects.bulk_create(lines)
+        summaries.add(orders=orders, lines=lines)
         by_day = defaultdict(list)
         for order in orders:
             by_day[order.order_date].append(order)
@@ -391,8 +417,6 @@ def place_orders(*, requests: list[dict]) -> list[Order]:
             for number, order in enumerate(in_time_order, start=last - len(in_time_order) + 1):
                 order.order_id = format_order_id(day, number)
         Order.objects.bulk_create(orders)
-        OrderItem.objects.bulk_create(lines)
-        summaries.add(orders=orders, lines=lines)
         orders_changed()
     return orders
 
