@@ -80,6 +80,11 @@ class Order(models.Model):
         max_length=255, null=True, blank=True, unique=True, editable=False
     )
     request_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
+    summary_shard = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text="Which of its day's summary rows this order is counted in (orders.summaries).",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -176,21 +181,30 @@ class OrderDaySummary(models.Model):
     Derived data, kept by `orders.summaries` in the same transaction as every placement
     and status change, so the dashboard adds up a few rows a day instead of every order.
     An order changing statuses moves from one row to another; a row whose orders have
-    all moved on stays, at zero.
+    all moved on stays, at zero. Each order counts in the rows of its `summary_shard`,
+    so orders placed at once on different database connections lock different rows;
+    the day's figures are the sum over the shards.
     """
 
     order_date = models.DateField()
     payment_status = models.CharField(max_length=16)
     order_status = models.CharField(max_length=16)
     delivery_status = models.CharField(max_length=20)
+    shard = models.PositiveSmallIntegerField(default=0, db_default=0)
     orders = models.IntegerField(default=0)
     total_amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["order_date", "payment_status", "order_status", "delivery_status"],
-                name="order_day_summary_unique",
+                fields=[
+                    "order_date",
+                    "payment_status",
+                    "order_status",
+                    "delivery_status",
+                    "shard",
+                ],
+                name="order_day_summary_unique_shard",
             ),
         ]
 
@@ -215,13 +229,15 @@ class ProductSalesSummary(models.Model):
     whole month and day rows only for the days around them: a year is 12 rows per
     product, not 365. `latest_line_id` is the highest `OrderItem` id among the counted
     lines (its name is the product's latest name); a row whose lines were all cancelled
-    stays, at zero, with none.
+    stays, at zero, with none. Rows are per shard, as `OrderDaySummary`'s: a line
+    counts in the shard of its order.
     """
 
     period = models.CharField(max_length=8, choices=SalesPeriod.choices)
     first_day = models.DateField()
     last_day = models.DateField()
     product_uuid = models.UUIDField()
+    shard = models.PositiveSmallIntegerField(default=0, db_default=0)
     quantity = models.IntegerField(default=0)
     revenue = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     latest_line_id = models.BigIntegerField(null=True)
@@ -229,7 +245,8 @@ class ProductSalesSummary(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "first_day", "product_uuid"], name="product_sales_summary_unique"
+                fields=["period", "first_day", "product_uuid", "shard"],
+                name="product_sales_summary_unique_shard",
             ),
         ]
 

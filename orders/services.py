@@ -305,6 +305,7 @@ def _new_order(
         total_amount=sum((line.line_total for line in lines), Decimal("0")),
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
+        summary_shard=summaries.shard_for_new_orders(),
     )
     for line in lines:
         line.order = order

@@ -30,8 +30,20 @@ from orders.models import (
     SalesPeriod,
 )
 
-ORDER_DAY_KEY = ("order_date", "payment_status", "order_status", "delivery_status")
-PRODUCT_SALES_KEY = ("period", "first_day", "product_uuid")
+ORDER_DAY_KEY = ("order_date", "payment_status", "order_status", "delivery_status", "shard")
+PRODUCT_SALES_KEY = ("period", "first_day", "product_uuid", "shard")
+SHARDS = 8
+"""Rows per key, so that orders placed at once lock different rows (`shard_for_new_orders`)."""
+
+
+def shard_for_new_orders() -> int:
+    """The summary shard of orders placed now on this database connection: its server
+    process id's, on PostgreSQL, so concurrent placements (each on its own connection)
+    mostly write different rows. SQLite runs one write at a time: always 0."""
+    if connection.vendor != "postgresql":
+        return 0
+    connection.ensure_connection()
+    return connection.connection.info.backend_pid % SHARDS
 
 
 def _statuses(order: Order) -> tuple[str, str, str]:
@@ -134,7 +146,7 @@ def add(*, orders: Iterable[Order] = (), lines: Iterable[OrderItem] = ()) -> Non
     """
     days: dict[tuple, dict] = defaultdict(lambda: {"orders": 0, "total_amount": Decimal(0)})
     for order in orders:
-        row = days[(order.order_date, *_statuses(order))]
+        row = days[(order.order_date, *_statuses(order), order.summary_shard)]
         row["orders"] += 1
         row["total_amount"] += order.total_amount
     _upsert(OrderDaySummary, ORDER_DAY_KEY, days, added=("orders", "total_amount"))
@@ -145,7 +157,7 @@ def add(*, orders: Iterable[Order] = (), lines: Iterable[OrderItem] = ()) -> Non
             continue
         for period, first_day, last_day in _sales_periods(line.order.order_date):
             row = sales.setdefault(
-                (period, first_day, line.product_uuid),
+                (period, first_day, line.product_uuid, line.order.summary_shard),
                 {"last_day": last_day, "quantity": 0, "revenue": Decimal(0), "latest_line_id": 0},
             )
             row["quantity"] += line.quantity
@@ -185,12 +197,12 @@ def record_status_changes(orders: Iterable[Order], *, before: dict) -> None:
         if was == now:
             continue
         for statuses, sign in ((was, -1), (now, 1)):
-            row = days[(order.order_date, *statuses)]
+            row = days[(order.order_date, *statuses, order.summary_shard)]
             row["orders"] += sign
             row["total_amount"] += sign * order.total_amount
         cancelled = now[1] == OrderStatus.CANCELLED
         if cancelled != (was[1] == OrderStatus.CANCELLED):
-            moved_lines[order.pk] = (order.order_date, -1 if cancelled else 1)
+            moved_lines[order.pk] = (order.order_date, order.summary_shard, -1 if cancelled else 1)
     _upsert(
         OrderDaySummary,
         ORDER_DAY_KEY,
@@ -204,10 +216,10 @@ def record_status_changes(orders: Iterable[Order], *, before: dict) -> None:
     for order_pk, product_uuid, quantity, line_total in OrderItem.objects.filter(
         order__in=moved_lines
     ).values_list("order", "product_uuid", "quantity", "line_total"):
-        order_date, sign = moved_lines[order_pk]
+        order_date, shard, sign = moved_lines[order_pk]
         for period, first_day, last_day in _sales_periods(order_date):
             row = sales.setdefault(
-                (period, first_day, product_uuid),
+                (period, first_day, product_uuid, shard),
                 {"last_day": last_day, "quantity": 0, "revenue": Decimal(0)},
             )
             row["quantity"] += sign * quantity
@@ -231,7 +243,9 @@ def _recount_latest_lines(*, day_ids: list[int], month_ids: list[int]) -> None:
     the day rows from their lines, then the month rows from their day rows."""
     counted_lines = (
         OrderItem.objects.filter(
-            product_uuid=OuterRef("product_uuid"), order__order_date=OuterRef("first_day")
+            product_uuid=OuterRef("product_uuid"),
+            order__order_date=OuterRef("first_day"),
+            order__summary_shard=OuterRef("shard"),
         )
         .exclude(order__order_status=OrderStatus.CANCELLED)
         .order_by()
@@ -246,6 +260,7 @@ def _recount_latest_lines(*, day_ids: list[int], month_ids: list[int]) -> None:
         ProductSalesSummary.objects.filter(
             period=SalesPeriod.DAY,
             product_uuid=OuterRef("product_uuid"),
+            shard=OuterRef("shard"),
             first_day__gte=OuterRef("first_day"),
             first_day__lte=OuterRef("last_day"),
         )
