@@ -57,8 +57,13 @@ class Watchdog:
                 )
                 self._thread.start()
             self._running[watch_id] = fileno
-            heapq.heappush(self._deadlines, (time.monotonic() + seconds, watch_id, fileno))
-            self._lock.notify()
+            deadline = time.monotonic() + seconds
+            # Wake the watchdog only if it must now wake sooner: waking it for every
+            # query cost a thread switch each (it would only wait again).
+            sooner = not self._deadlines or deadline < self._deadlines[0][0]
+            heapq.heappush(self._deadlines, (deadline, watch_id, fileno))
+            if sooner:
+                self._lock.notify()
         try:
             yield
         finally:
