@@ -2,7 +2,9 @@
 client holds a coroutine, not one of the few threads that run Django."""
 
 import asyncio
+import io
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,7 +14,7 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 from beautique import httpcache, serving
 from beautique.httpcache import Replayable
-from beautique.serving import ReplayedAnswers, ThreadedWSGI, WholeBody, application
+from beautique.serving import AccessLog, ReplayedAnswers, ThreadedWSGI, WholeBody, application
 from beautique.wsgi import application as django_application
 from catalog.models import Category
 
@@ -120,9 +122,54 @@ def test_a_client_that_goes_away_ends_the_request_quietly():
     assert seen == sent == []
 
 
+def test_each_request_is_logged_in_one_line_written_out_a_moment_later():
+    inner, _ = echo_app()
+    stream = io.StringIO()
+    logged = AccessLog(inner, stream=stream, flush_seconds=0.05)
+
+    async def two_requests():
+        for query in (b"", b"page=2"):
+            scope = {**SCOPE, "method": "GET", "path": "/api/products", "query_string": query}
+            await logged({**scope, "client": ("203.0.113.9", 5000)}, None, noop_send)
+        written_at_once = stream.getvalue()
+        await asyncio.sleep(0.2)
+        return written_at_once
+
+    async def noop_send(message):
+        pass
+
+    with ThreadPoolExecutor(1) as thread:
+        written_at_once = thread.submit(asyncio.run, two_requests()).result()
+
+    assert written_at_once == ""
+    first, second = stream.getvalue().splitlines()
+    assert re.fullmatch(
+        r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] 203\.0\.113\.9 - "
+        r'"GET /api/products HTTP/1\.1" 200 \d+\.\d{3}',
+        first,
+    )
+    assert '"GET /api/products?page=2 HTTP/1.1" 200 ' in second
+
+
+def test_a_full_buffer_is_written_out_at_once():
+    inner, _ = echo_app()
+    stream = io.StringIO()
+    logged = AccessLog(inner, stream=stream, flush_seconds=60, buffer_bytes=10)
+
+    async def noop_send(message):
+        pass
+
+    scope = {**SCOPE, "method": "GET", "path": "/health", "query_string": b""}
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, logged(scope, None, noop_send)).result()
+
+    assert '"GET /health HTTP/1.1" 200 ' in stream.getvalue()
+
+
 def test_the_production_entry_point_is_django_behind_the_body_reader():
-    assert isinstance(application, WholeBody)
-    assert application.max_bytes == 60 * 1024 * 1024
+    assert isinstance(application, AccessLog)
+    assert isinstance(application.app, WholeBody)
+    assert application.app.max_bytes == 60 * 1024 * 1024
 
 
 def django_answering(response):
@@ -378,5 +425,5 @@ def test_the_server_replays_a_catalog_answer_until_the_catalog_changes():
 
 
 def test_the_production_entry_point_replays_answers():
-    assert isinstance(application.app, ReplayedAnswers)
-    assert isinstance(application.app.app, ThreadedWSGI)
+    assert isinstance(application.app.app, ReplayedAnswers)
+    assert isinstance(application.app.app.app, ThreadedWSGI)
