@@ -198,6 +198,28 @@ class SharedFileCache(FileBasedCache):
         self._next_cull = now + self.CULL_EVERY_SECONDS
         super()._cull()
 
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        """Django's `set`, in four system calls instead of nine: the value is written to
+        a file of this thread's and moved over the entry (`os.replace`, atomic, so a
+        reader sees the old value or the new one), without making sure of the folder
+        first (only when the write finds it missing) or a random temporary name."""
+        fname = self._key_to_file(key, version)
+        self._cull()
+        temporary = f"{fname}.{os.getpid()}-{threading.get_ident()}.tmp"
+        try:
+            file = open(temporary, "wb")  # noqa: SIM115 (closed below, before the move)
+        except FileNotFoundError:
+            self._createdir()
+            file = open(temporary, "wb")  # noqa: SIM115
+        try:
+            with file:
+                self._write_content(file, timeout, value)
+            os.replace(temporary, fname)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
+            raise
+
     @contextlib.contextmanager
     def _locked(self):
         self._createdir()

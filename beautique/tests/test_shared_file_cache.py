@@ -4,6 +4,8 @@ atomic counters and a bounded cost per write."""
 import time
 from unittest import mock
 
+import pytest
+
 from beautique.cache import SharedFileCache
 
 
@@ -38,3 +40,28 @@ def test_it_still_culls_once_past_its_size(tmp_path):
         cache.set(f"key-{n}", n)
 
     assert len(cache._list_cache_files()) <= 11
+
+
+def test_a_write_replaces_the_entry_whole_and_leaves_no_temporary_file(tmp_path):
+    folder = tmp_path / "cache"
+    cache = SharedFileCache(str(folder), {"TIMEOUT": 60})
+    folder.rmdir()  # A folder removed meanwhile is made again by the next write.
+
+    cache.set("throttle", [1.0, 2.0])
+    cache.set("throttle", [3.0], timeout=10)
+
+    assert cache.get("throttle") == [3.0]
+    assert [path.suffix for path in folder.iterdir()] == [".djcache"]
+
+
+def test_a_failed_write_keeps_the_old_value_and_leaves_no_temporary_file(tmp_path):
+    folder = tmp_path / "cache"
+    cache = SharedFileCache(str(folder), {"TIMEOUT": 60})
+    cache.set("throttle", [1.0])
+
+    failing = mock.patch("pickle.dumps", side_effect=[b"", RuntimeError("disk full")])
+    with failing, pytest.raises(RuntimeError):
+        cache.set("throttle", [2.0])
+
+    assert cache.get("throttle") == [1.0]
+    assert [path.suffix for path in folder.iterdir()] == [".djcache"]
