@@ -32,7 +32,7 @@ from orders.models import (
 
 ORDER_DAY_KEY = ("order_date", "payment_status", "order_status", "delivery_status", "shard")
 PRODUCT_SALES_KEY = ("period", "first_day", "product_uuid", "shard")
-SHARDS = 8
+SHARDS = 4
 """Rows per key, so that orders placed at once lock different rows (`shard_for_new_orders`)."""
 
 

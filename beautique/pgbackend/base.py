@@ -38,37 +38,50 @@ def query_deadline(seconds: float):
 
 
 class Watchdog:
-    """One thread per process that cuts the sockets of queries past their deadline."""
+    """One thread per process that cuts the sockets of queries past their deadline.
+
+    `start` and `stop` run around every query, so they are cheap: a plain lock around
+    the heap of deadlines, and the thread woken only when it must wake sooner (it would
+    otherwise find nothing to do and wait again: a thread switch per query). Whoever
+    takes a watch out of `_running` first, `stop` or the thread, decides whether the
+    socket is cut, so a query that ends at its deadline is never cut afterwards.
+    """
 
     def __init__(self):
-        self._lock = threading.Condition()
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
         self._deadlines: list[tuple[float, int, int]] = []
         self._running: dict[int, int] = {}
         self._ids = itertools.count()
         self._thread = None
 
-    @contextlib.contextmanager
-    def watching(self, fileno: int, seconds: float):
+    def start(self, fileno: int, seconds: float) -> int:
+        """Watch the query now running on socket `fileno`; return the id to `stop` it by."""
         watch_id = next(self._ids)
+        deadline = time.monotonic() + seconds
+        self._running[watch_id] = fileno
         with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._watch, name="db-query-watchdog", daemon=True
                 )
                 self._thread.start()
-            self._running[watch_id] = fileno
-            deadline = time.monotonic() + seconds
-            # Wake the watchdog only if it must now wake sooner: waking it for every
-            # query cost a thread switch each (it would only wait again).
             sooner = not self._deadlines or deadline < self._deadlines[0][0]
             heapq.heappush(self._deadlines, (deadline, watch_id, fileno))
             if sooner:
-                self._lock.notify()
+                self._wake.notify()
+        return watch_id
+
+    def stop(self, watch_id: int) -> None:
+        self._running.pop(watch_id, None)
+
+    @contextlib.contextmanager
+    def watching(self, fileno: int, seconds: float):
+        watch_id = self.start(fileno, seconds)
         try:
             yield
         finally:
-            with self._lock:
-                self._running.pop(watch_id, None)
+            self.stop(watch_id)
 
     def _watch(self):
         with self._lock:
@@ -76,16 +89,16 @@ class Watchdog:
                 while self._deadlines and self._deadlines[0][1] not in self._running:
                     heapq.heappop(self._deadlines)
                 if not self._deadlines:
-                    self._lock.wait()
+                    self._wake.wait()
                     continue
                 deadline, watch_id, fileno = self._deadlines[0]
                 wait = deadline - time.monotonic()
                 if wait > 0:
-                    self._lock.wait(wait)
+                    self._wake.wait(wait)
                     continue
                 heapq.heappop(self._deadlines)
-                del self._running[watch_id]
-                _shut(fileno)
+                if self._running.pop(watch_id, None) is not None:
+                    _shut(fileno)
 
 
 def _shut(fileno: int) -> None:
@@ -118,8 +131,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return self.connection.fileno()
 
     def _within_deadline(self, execute, sql, params, many, context):
-        with watchdog.watching(self._socket(), self.query_deadline_seconds):
+        watch_id = watchdog.start(self._socket(), self.query_deadline_seconds)
+        try:
             return execute(sql, params, many, context)
+        finally:
+            watchdog.stop(watch_id)
 
     def is_usable(self):
         try:
