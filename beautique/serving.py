@@ -275,7 +275,9 @@ class WholeBody:
         chunks, size = [], 0
         while True:
             try:
-                message = await asyncio.wait_for(receive(), self.idle_seconds)
+                # asyncio.timeout, not wait_for: no task made for each part of the body.
+                async with asyncio.timeout(self.idle_seconds):
+                    message = await receive()
             except TimeoutError:
                 return await _answer(send, 408, REQUEST_TIMEOUT)
             if message["type"] == "http.disconnect":

@@ -80,7 +80,6 @@ def environment(database_url: str, port: int, workdir: Path) -> dict:
         PORT=str(port),
         WEB_CONCURRENCY=os.environ.get("WEB_CONCURRENCY", "2"),
         MEDIA_ROOT=str(workdir / "media"),
-        CACHE_DIR=str(workdir / f"cache-{port}"),
         LOG_LEVEL="WARNING",
         HOST="127.0.0.1",
         PATH=f"{Path(PYTHON).parent}:{os.environ.get('PATH', '')}",
@@ -168,6 +167,20 @@ def virtualenv_for(checkout: Path, workdir: Path) -> Path:
         check=True,
     )
     return venv / "bin"
+
+
+def empty_file_cache(env: dict) -> None:
+    """Empty the file cache this checkout's server will use (its default folder, in
+    memory where the machine has it), so every run starts alike; Redis is left alone.
+    A `--before` checkout is fresh: its default folder is empty."""
+    location = manage(
+        env,
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CACHES['shared']['LOCATION'])",
+    ).strip()
+    if not location.startswith(("redis://", "rediss://")):
+        shutil.rmtree(location, ignore_errors=True)
 
 
 class Server:
@@ -368,6 +381,7 @@ def main() -> None:
             before_env = environment(database_url, 8802, workdir)
             before_env["PATH"] = f"{virtualenv_for(before_checkout, workdir)}:{before_env['PATH']}"
             servers.append(Server("before", before_checkout, before_env, 8802, workdir))
+        empty_file_cache(after_env)
         servers.append(Server("after", ROOT, after_env, 8801, workdir))
         plan = endpoints(servers[-1])
         if args.only:

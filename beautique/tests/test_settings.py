@@ -74,3 +74,26 @@ def test_debug_runs_without_a_secret_key():
     result = run_manage("check", DEBUG="1")
 
     assert result.returncode == 0, result.stderr
+
+
+def test_the_file_cache_lives_in_memory_where_the_machine_has_it():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.CACHES['shared']['LOCATION'])",
+        ],
+        env={**BASE_ENV, "DJANGO_SETTINGS_MODULE": "beautique.settings", "DEBUG": "1"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    location = result.stdout.strip()
+    if os.access("/dev/shm", os.W_OK):
+        assert location.startswith("/dev/shm/beautique-cache-")
+    else:
+        assert location == str(settings.BASE_DIR / ".cache")
