@@ -5,9 +5,10 @@ server and worker count) on PostgreSQL with 1,000 products and 10,000 orders, dr
 each endpoint with wrk (100 connections), and prints requests per second, p50/p99,
 errors and timeouts, and each figure as a ratio to the same run's floor (`/health`).
 
-With `--before REF` it also serves the project at git ref REF (another checkout, same
-database and virtualenv) and runs each endpoint against both, interleaved, so the
-before/after ratio comes from one run on this noisy machine.
+With `--before REF` it also serves the project at git ref REF (another checkout, with
+its own requirements and a database of its own, migrated and seeded by its own code:
+BENCH_DATABASE_URL + "_" + the ref's commit) and runs each endpoint against both,
+interleaved, so the before/after ratio comes from one run on this noisy machine.
 
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
 beautique_bench; created and seeded when missing) and wrk (installed with apt-get when
@@ -27,6 +28,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -89,9 +91,9 @@ def environment(database_url: str, port: int, workdir: Path) -> dict:
     return env
 
 
-def manage(env: dict, *args: str, cwd: Path = ROOT) -> str:
+def manage(env: dict, *args: str, cwd: Path = ROOT, python: str = PYTHON) -> str:
     result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=cwd, env=env, capture_output=True, text=True
+        [python, "manage.py", *args], cwd=cwd, env=env, capture_output=True, text=True
     )
     if result.returncode:
         sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
@@ -121,9 +123,11 @@ def ensure_database(database_url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def seed(env: dict) -> None:
-    manage(env, "migrate", "--noinput")
-    counts = manage(
+def seed(env: dict, cwd: Path = ROOT, python: str = PYTHON) -> None:
+    """Migrate and seed the database of `env` with the code of checkout `cwd`."""
+    run = partial(manage, cwd=cwd, python=python)
+    run(env, "migrate", "--noinput")
+    counts = run(
         env,
         "shell",
         "--no-imports",
@@ -134,11 +138,11 @@ def seed(env: dict) -> None:
     products, orders = (int(count) for count in counts)
     if products < PRODUCTS:
         print(f"== seeding {PRODUCTS} products", flush=True)
-        manage(env, "seed_catalog", "--count", str(PRODUCTS))
+        run(env, "seed_catalog", "--count", str(PRODUCTS))
     if orders < ORDERS:
         print(f"== seeding {ORDERS - orders} orders", flush=True)
-        manage(env, "seed_demo_orders", "--count", str(ORDERS - orders), "--days", "60")
-    manage(
+        run(env, "seed_demo_orders", "--count", str(ORDERS - orders), "--days", "60")
+    run(
         {
             **env,
             "ADMIN_USERNAME": STAFF_USERNAME,
@@ -147,6 +151,12 @@ def seed(env: dict) -> None:
         },
         "seed_admin",
     )
+
+
+def git_sha(ref: str) -> str:
+    return subprocess.run(
+        ["git", "rev-parse", ref], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def virtualenv_for(checkout: Path, workdir: Path) -> Path:
@@ -378,17 +388,27 @@ def main() -> None:
                 cwd=ROOT,
                 check=True,
             )
-            before_env = environment(database_url, 8802, workdir)
-            before_env["PATH"] = f"{virtualenv_for(before_checkout, workdir)}:{before_env['PATH']}"
+            # A database of its own, migrated and seeded by its own code: the schema
+            # may have changed since (the version before orders had summary shards
+            # failed 1,732 of its orders against the newer schema).
+            before_database_url = database_url + "_" + git_sha(args.before)[:12]
+            ensure_database(before_database_url)
+            before_env = environment(before_database_url, 8802, workdir)
+            before_bin = virtualenv_for(before_checkout, workdir)
+            before_env["PATH"] = f"{before_bin}:{before_env['PATH']}"
+            seed(before_env, cwd=before_checkout, python=str(before_bin / "python"))
             servers.append(Server("before", before_checkout, before_env, 8802, workdir))
         empty_file_cache(after_env)
         servers.append(Server("after", ROOT, after_env, 8801, workdir))
-        plan = endpoints(servers[-1])
+        # Each server's own ids (a --before server has a database of its own).
+        plans = {server.name: endpoints(server) for server in servers}
+        measured = [endpoint["name"] for endpoint in plans["after"]]
         if args.only:
-            plan = [plan[0]] + [e for e in plan[1:] if args.only in e["name"]]
+            measured = [measured[0]] + [name for name in measured[1:] if args.only in name]
         results = {server.name: {} for server in servers}
-        for endpoint in plan:
+        for endpoint_name in measured:
             for server in servers:
+                endpoint = next(e for e in plans[server.name] if e["name"] == endpoint_name)
                 run_wrk(server, endpoint, 2, args.connections, workdir)  # warm-up
                 results[server.name][endpoint["name"]] = run_wrk(
                     server, endpoint, args.seconds, args.connections, workdir
@@ -417,13 +437,13 @@ def main() -> None:
         header += " | after/before req/s"
     print(header + " |")
     print("|" + " --- |" * (len(names) + 1 + bool(args.before)))
-    for endpoint in plan:
-        row = [endpoint["name"]]
+    for endpoint_name in measured:
+        row = [endpoint_name]
         for name in names:
-            row.append(cell(results[name][endpoint["name"]], results[name][plan[0]["name"]]))
+            row.append(cell(results[name][endpoint_name], results[name][measured[0]]))
         if args.before:
-            after = results["after"][endpoint["name"]]["rps"]
-            before = results["before"][endpoint["name"]]["rps"]
+            after = results["after"][endpoint_name]["rps"]
+            before = results["before"][endpoint_name]["rps"]
             row.append(f"{after / before:.2f}")
         print("| " + " | ".join(row) + " |")
     shutil.rmtree(workdir, ignore_errors=True)
