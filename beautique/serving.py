@@ -13,7 +13,9 @@ per request in flight.
 """
 
 import asyncio
+import atexit
 import io
+import logging
 import os
 import sys
 import time
@@ -29,6 +31,8 @@ from django.utils.http import parse_etags
 
 from beautique.httpcache import Replayable, current_version
 from beautique.wsgi import application as django_application
+
+logger = logging.getLogger(__name__)
 
 REQUEST_TOO_LARGE = b'{"detail":"The request body is too large."}'
 REQUEST_TIMEOUT = b'{"detail":"The request body did not arrive in time."}'
@@ -148,7 +152,14 @@ class VersionReads:
     def _read_waiting(self) -> None:
         waiting, self._waiting = self._waiting, None
         for namespace, future in waiting.items():
-            future.set_result(current_version(namespace, self.store))
+            try:
+                version = current_version(namespace, self.store)
+            except Exception:
+                # No request may be left waiting: an unknown version replays nothing,
+                # so they all go on to Django.
+                logger.exception("Could not read the version of %s answers", namespace)
+                version = None
+            future.set_result(version)
 
 
 class ReplayedAnswers:
@@ -373,7 +384,9 @@ class AccessLog:
 def _with_access_log(app):
     if os.environ.get("ACCESS_LOG", "1") in {"0", "false", "False", "no"}:
         return app
-    return AccessLog(app, stream=sys.stdout)
+    logged = AccessLog(app, stream=sys.stdout)
+    atexit.register(logged.flush)  # the last second's lines, when the worker stops
+    return logged
 
 
 application = _with_access_log(

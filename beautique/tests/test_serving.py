@@ -349,6 +349,22 @@ def test_requests_waiting_together_share_one_read_of_the_version(db, monkeypatch
     assert len(reads) == 2, "one read for the twenty at once, another for the one after"
 
 
+def test_a_version_that_cannot_be_read_sends_the_request_on_to_django(db, monkeypatch):
+    namespace = "replay-test"
+    app, calls = counting_django(Replayable(namespace, httpcache.current_version(namespace)))
+    served = replaying(app)
+    get(served)
+
+    def broken(*args):
+        raise ValueError("corrupt cache entry")
+
+    monkeypatch.setattr(serving, "current_version", broken)
+    status, _, _ = get(served)
+
+    assert status == 200
+    assert len(calls) == 2
+
+
 def test_only_replayable_200_answers_to_gets_are_kept():
     not_marked, calls = counting_django(None)
     served = replaying(not_marked)
