@@ -263,10 +263,10 @@ class _OneClientPerPool(RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients.setdefault(index, super().get_client(key, write=write))
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
         return client
 
 

@@ -13,9 +13,9 @@ per request in flight.
 """
 
 import asyncio
-import atexit
 import io
 import logging
+import multiprocessing.util
 import os
 import sys
 import time
@@ -37,7 +37,8 @@ logger = logging.getLogger(__name__)
 REQUEST_TOO_LARGE = b'{"detail":"The request body is too large."}'
 REQUEST_TIMEOUT = b'{"detail":"The request body did not arrive in time."}'
 BODY_HEADERS = (b"content-length", b"transfer-encoding")
-"""A request with neither header has no body (RFC 9112, 6.3): nothing to wait for."""
+"""An HTTP/1 request with neither header has no body (RFC 9112, 6.3): nothing to wait
+for. (HTTP/2 may send a body without them.)"""
 
 
 class ThreadedWSGI:
@@ -147,7 +148,8 @@ class VersionReads:
         future = self._waiting.get(namespace)
         if future is None:
             future = self._waiting[namespace] = loop.create_future()
-        return await future
+        # Shielded: a request cancelled while it waits must not cancel the others' read.
+        return await asyncio.shield(future)
 
     def _read_waiting(self) -> None:
         waiting, self._waiting = self._waiting, None
@@ -159,7 +161,8 @@ class VersionReads:
                 # so they all go on to Django.
                 logger.exception("Could not read the version of %s answers", namespace)
                 version = None
-            future.set_result(version)
+            if not future.done():
+                future.set_result(version)
 
 
 class ReplayedAnswers:
@@ -194,7 +197,8 @@ class ReplayedAnswers:
             namespace = answer.replay.namespace
             version = None if namespace is None else await self.versions.read(namespace)
             if answer.replay.holds(version):
-                self.answers.move_to_end(key)
+                if self.answers.get(key) is answer:  # not pushed out meanwhile
+                    self.answers.move_to_end(key)
                 return await _replay(answer, scope, send)
             if self.answers.get(key) is answer:
                 self._forget(key)
@@ -281,7 +285,9 @@ class WholeBody:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return
-        if not any(name in BODY_HEADERS for name, _ in scope["headers"]):
+        if scope.get("http_version", "1.1").startswith("1") and not any(
+            name in BODY_HEADERS for name, _ in scope["headers"]
+        ):
             return await self.app(scope, b"", send)
         chunks, size = [], 0
         while True:
@@ -359,7 +365,10 @@ class AccessLog:
             self._second = now
             self._stamp = time.strftime("%Y-%m-%d %H:%M:%S %z", time.localtime(now))
         client = scope.get("client")
-        path = scope["path"]
+        # As sent (percent-encoded) where the server gives it: a decoded %0A would
+        # start a forged line.
+        raw = scope.get("raw_path")
+        path = raw.decode("latin1") if raw else scope["path"].encode("unicode_escape").decode()
         if scope.get("query_string"):
             path = f"{path}?{scope['query_string'].decode('latin1')}"
         line = (
@@ -385,7 +394,9 @@ def _with_access_log(app):
     if os.environ.get("ACCESS_LOG", "1") in {"0", "false", "False", "no"}:
         return app
     logged = AccessLog(app, stream=sys.stdout)
-    atexit.register(logged.flush)  # the last second's lines, when the worker stops
+    # The last second's lines, when the worker stops: Granian's workers are
+    # multiprocessing processes, which run these finalizers (not atexit) on the way out.
+    multiprocessing.util.Finalize(logged, logged.flush, exitpriority=10)
     return logged
 
 

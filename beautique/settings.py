@@ -137,11 +137,19 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 def default_cache_dir() -> Path:
     """The file cache's folder: in memory (/dev/shm) where the machine has it, else
     `.cache` here. Every throttled request writes an entry: 14 microseconds on tmpfs,
-    110 on ext4 (which flushes a file renamed over another). One folder per checkout."""
-    memory = Path("/dev/shm")
-    if memory.is_dir() and os.access(memory, os.W_OK):
-        return memory / f"beautique-cache-{hashlib.sha256(bytes(BASE_DIR)).hexdigest()[:12]}"
-    return BASE_DIR / ".cache"
+    110 on ext4 (which flushes a file renamed over another). One folder per user and
+    checkout, made private (0700); one that another user made, or that others may
+    write to, is not used (the cache unpickles what it reads)."""
+    checkout = hashlib.sha256(bytes(BASE_DIR)).hexdigest()[:12]
+    folder = Path("/dev/shm") / f"beautique-cache-{os.getuid()}-{checkout}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        made = folder.stat()
+    except OSError:
+        return BASE_DIR / ".cache"
+    if made.st_uid != os.getuid() or made.st_mode & 0o077:
+        return BASE_DIR / ".cache"
+    return folder
 
 
 CACHE_SOCKET_TIMEOUT = float(os.environ.get("CACHE_SOCKET_TIMEOUT") or 0.5)

@@ -70,7 +70,7 @@ def environment(database_url: str, port: int, workdir: Path) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "REDIS_URL", "CLOUDINARY_URL", "DATABASE_URL"}
+        if key not in {"DEBUG", "REDIS_URL", "CLOUDINARY_URL", "DATABASE_URL", "CACHE_DIR"}
     }
     env.update(
         DEBUG="0",
@@ -179,18 +179,13 @@ def virtualenv_for(checkout: Path, workdir: Path) -> Path:
     return venv / "bin"
 
 
-def empty_file_cache(env: dict) -> None:
-    """Empty the file cache this checkout's server will use (its default folder, in
-    memory where the machine has it), so every run starts alike; Redis is left alone.
-    A `--before` checkout is fresh: its default folder is empty."""
-    location = manage(
-        env,
-        "shell",
-        "-c",
-        "from django.conf import settings; print(settings.CACHES['shared']['LOCATION'])",
-    ).strip()
-    if not location.startswith(("redis://", "rediss://")):
-        shutil.rmtree(location, ignore_errors=True)
+def memory_folder(workdir: Path, name: str) -> Path:
+    """A fresh folder for a server's file cache where the production default puts it:
+    in memory (/dev/shm) when the machine has it, else in `workdir`."""
+    memory = Path("/dev/shm")
+    if memory.is_dir() and os.access(memory, os.W_OK):
+        return Path(tempfile.mkdtemp(prefix=f"{workdir.name}-{name}-", dir=memory))
+    return workdir / name
 
 
 class Server:
@@ -380,6 +375,10 @@ def main() -> None:
 
     servers = []
     before_checkout = None
+    # This checkout's file cache in a fresh folder where its default is; a --before
+    # checkout is fresh, so is its default folder.
+    after_cache = memory_folder(workdir, "cache-after")
+    after_env["CACHE_DIR"] = str(after_cache)
     try:
         if args.before:
             before_checkout = workdir / "before"
@@ -391,14 +390,16 @@ def main() -> None:
             # A database of its own, migrated and seeded by its own code: the schema
             # may have changed since (the version before orders had summary shards
             # failed 1,732 of its orders against the newer schema).
-            before_database_url = database_url + "_" + git_sha(args.before)[:12]
+            url = urlsplit(database_url)
+            before_database_url = url._replace(
+                path=f"{url.path}_{git_sha(args.before)[:12]}"
+            ).geturl()
             ensure_database(before_database_url)
             before_env = environment(before_database_url, 8802, workdir)
             before_bin = virtualenv_for(before_checkout, workdir)
             before_env["PATH"] = f"{before_bin}:{before_env['PATH']}"
             seed(before_env, cwd=before_checkout, python=str(before_bin / "python"))
             servers.append(Server("before", before_checkout, before_env, 8802, workdir))
-        empty_file_cache(after_env)
         servers.append(Server("after", ROOT, after_env, 8801, workdir))
         # Each server's own ids (a --before server has a database of its own).
         plans = {server.name: endpoints(server) for server in servers}
@@ -423,6 +424,7 @@ def main() -> None:
             server.stop()
         if before_checkout:
             subprocess.run(["git", "worktree", "remove", "--force", str(before_checkout)], cwd=ROOT)
+        shutil.rmtree(after_cache, ignore_errors=True)
 
     print()
     print(

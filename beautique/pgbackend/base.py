@@ -73,7 +73,12 @@ class Watchdog:
         return watch_id
 
     def stop(self, watch_id: int) -> None:
-        self._running.pop(watch_id, None)
+        if self._running.pop(watch_id, None) is None:
+            # The thread took it first and is cutting its socket under the lock: wait
+            # for that, so the connection is not closed (and its descriptor reused)
+            # under the cut.
+            with self._lock:
+                pass
 
     @contextlib.contextmanager
     def watching(self, fileno: int, seconds: float):
@@ -94,7 +99,9 @@ class Watchdog:
                 deadline, watch_id, fileno = self._deadlines[0]
                 wait = deadline - time.monotonic()
                 if wait > 0:
-                    self._wake.wait(wait)
+                    # At most a second: the watches stopped meanwhile are dropped a
+                    # second's worth at a time, not a whole deadline's at once.
+                    self._wake.wait(min(wait, 1.0))
                     continue
                 heapq.heappop(self._deadlines)
                 if self._running.pop(watch_id, None) is not None:

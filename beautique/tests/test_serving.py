@@ -113,6 +113,18 @@ def test_a_request_without_a_body_is_not_waited_for():
     assert time.monotonic() - started < 5
 
 
+def test_an_http2_request_without_a_length_still_has_its_body_read():
+    inner, seen = echo_app()
+    app = WholeBody(inner, max_bytes=100, idle_seconds=1)
+
+    async def over_http2(scope, receive, send):
+        await app({**scope, "http_version": "2", "headers": []}, receive, send)
+
+    serve(over_http2, [{"type": "http.request", "body": b'{"a":1}', "more_body": False}])
+
+    assert seen == [b'{"a":1}']
+
+
 def test_a_client_that_goes_away_ends_the_request_quietly():
     inner, seen = echo_app()
     app = WholeBody(inner, max_bytes=100, idle_seconds=1)
@@ -149,6 +161,28 @@ def test_each_request_is_logged_in_one_line_written_out_a_moment_later():
         first,
     )
     assert '"GET /api/products?page=2 HTTP/1.1" 200 ' in second
+
+
+def test_a_path_is_logged_as_sent_so_it_cannot_forge_a_line():
+    inner, _ = echo_app()
+    stream = io.StringIO()
+    logged = AccessLog(inner, stream=stream, flush_seconds=60, buffer_bytes=10)
+
+    async def noop_send(message):
+        pass
+
+    forged = '/x\n[2026-01-01] 10.0.0.1 - "GET /admin HTTP/1.1" 200 1.0'
+    requests = [
+        {**SCOPE, "method": "GET", "path": forged, "raw_path": b"/x%0A", "query_string": b""},
+        {**SCOPE, "method": "GET", "path": forged, "query_string": b""},
+    ]
+    with ThreadPoolExecutor(1) as thread:
+        for scope in requests:
+            thread.submit(asyncio.run, logged(scope, None, noop_send)).result()
+
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2
+    assert '"GET /x%0A HTTP/1.1"' in lines[0]
 
 
 def test_a_full_buffer_is_written_out_at_once():
@@ -363,6 +397,32 @@ def test_a_version_that_cannot_be_read_sends_the_request_on_to_django(db, monkey
 
     assert status == 200
     assert len(calls) == 2
+
+
+def test_a_request_cancelled_while_waiting_for_the_version_leaves_the_others_answered(db):
+    namespace = "replay-test"
+    app, calls = counting_django(Replayable(namespace, httpcache.current_version(namespace)))
+    served = replaying(app)
+    get(served)
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def one_cancelled():
+        scope = {**SCOPE, "method": "GET", "scheme": "http", "path": "/api/categories"}
+        scope.update(query_string=b"", headers=[(b"host", b"testserver")])
+        cancelled = asyncio.ensure_future(served(dict(scope), b"", send))
+        kept = asyncio.ensure_future(served(dict(scope), b"", send))
+        await asyncio.sleep(0)
+        cancelled.cancel()
+        await asyncio.wait_for(kept, 5)
+
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, one_cancelled()).result()
+
+    assert [message["status"] for message in sent[::2]] == [200]
+    assert len(calls) == 1
 
 
 def test_only_replayable_200_answers_to_gets_are_kept():

@@ -94,6 +94,7 @@ def test_the_file_cache_lives_in_memory_where_the_machine_has_it():
     assert result.returncode == 0, result.stderr
     location = result.stdout.strip()
     if os.access("/dev/shm", os.W_OK):
-        assert location.startswith("/dev/shm/beautique-cache-")
+        assert location.startswith(f"/dev/shm/beautique-cache-{os.getuid()}-")
+        assert os.stat(location).st_mode & 0o777 == 0o700
     else:
         assert location == str(settings.BASE_DIR / ".cache")
