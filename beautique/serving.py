@@ -130,7 +130,7 @@ class VersionReads:
 
     def __init__(self):
         self._store = None
-        self._waiting: dict[str, asyncio.Future] | None = None
+        self._waiting: dict[str, list[asyncio.Future]] | None = None
 
     @property
     def store(self):
@@ -145,15 +145,14 @@ class VersionReads:
         if self._waiting is None:
             self._waiting = {}
             loop.call_soon(self._read_waiting)
-        future = self._waiting.get(namespace)
-        if future is None:
-            future = self._waiting[namespace] = loop.create_future()
-        # Shielded: a request cancelled while it waits must not cancel the others' read.
-        return await asyncio.shield(future)
+        # A future of its own: a request cancelled while it waits cancels only itself.
+        future = loop.create_future()
+        self._waiting.setdefault(namespace, []).append(future)
+        return await future
 
     def _read_waiting(self) -> None:
         waiting, self._waiting = self._waiting, None
-        for namespace, future in waiting.items():
+        for namespace, futures in waiting.items():
             try:
                 version = current_version(namespace, self.store)
             except Exception:
@@ -161,8 +160,9 @@ class VersionReads:
                 # so they all go on to Django.
                 logger.exception("Could not read the version of %s answers", namespace)
                 version = None
-            if not future.done():
-                future.set_result(version)
+            for future in futures:
+                if not future.done():
+                    future.set_result(version)
 
 
 class ReplayedAnswers:
