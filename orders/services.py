@@ -305,7 +305,6 @@ def _new_order(
         total_amount=sum((line.line_total for line in lines), Decimal("0")),
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
-        summary_shard=summaries.shard_for_new_orders(),
     )
     for line in lines:
         line.order = order
@@ -365,6 +364,7 @@ def place_order(
             # the rows every order of the day shares (its summary, its sequence) are
             # locked last, just before the commit, and held that briefly.
             OrderItem.objects.bulk_create(lines)
+            order.summary_shard = summaries.shard_for_new_orders()
             summaries.add(orders=[order], lines=lines)
             order.order_id = format_order_id(order.order_date, next_order_number(order.order_date))
             order.save(force_insert=True)
@@ -407,6 +407,9 @@ def place_orders(*, requests: list[dict]) -> list[Order]:
         # As `place_order`: lines, summaries, numbers, orders, so that every writer locks
         # the shared rows in one order (summaries, then sequences) and holds them briefly.
         OrderItem.objects.bulk_create(lines)
+        shard = summaries.shard_for_new_orders()
+        for order in orders:
+            order.summary_shard = shard
         summaries.add(orders=orders, lines=lines)
         by_day = defaultdict(list)
         for order in orders:

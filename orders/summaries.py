@@ -33,17 +33,33 @@ from orders.models import (
 ORDER_DAY_KEY = ("order_date", "payment_status", "order_status", "delivery_status", "shard")
 PRODUCT_SALES_KEY = ("period", "first_day", "product_uuid", "shard")
 SHARDS = 4
-"""Rows per key, so that orders placed at once lock different rows (`shard_for_new_orders`)."""
+"""Rows per key, so that orders placed at once lock different rows (`shard_for_new_orders`):
+as many as the server's writers by default (2 workers of 2 threads)."""
+SHARD_LOCK_CLASS = 0x42515348
+"""The first key of the advisory locks by which transactions claim a shard."""
 
 
 def shard_for_new_orders() -> int:
-    """The summary shard of orders placed now on this database connection: its server
-    process id's, on PostgreSQL, so concurrent placements (each on its own connection)
-    mostly write different rows. SQLite runs one write at a time: always 0."""
+    """A summary shard for the orders this transaction places, claimed until it ends.
+
+    On PostgreSQL the first shard no other transaction holds, by a transaction-level
+    advisory lock, so orders placed at once write different summary rows and never
+    wait for each other there; when every shard is taken, the connection's own (its
+    server process id's), whose rows it then waits for. SQLite runs one write at a
+    time: always 0.
+    """
     if connection.vendor != "postgresql":
         return 0
-    connection.ensure_connection()
-    return connection.connection.info.backend_pid % SHARDS
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce("
+            "(SELECT shard FROM generate_series(0, %s) AS shard "
+            "WHERE pg_try_advisory_xact_lock(%s, shard) LIMIT 1), "
+            "pg_backend_pid() %% %s)",
+            [SHARDS - 1, SHARD_LOCK_CLASS, SHARDS],
+        )
+        (shard,) = cursor.fetchone()
+    return shard
 
 
 def _statuses(order: Order) -> tuple[str, str, str]:

@@ -3,6 +3,7 @@
 import datetime
 import importlib
 import io
+import threading
 from collections import defaultdict
 from decimal import Decimal
 from types import SimpleNamespace
@@ -10,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 
@@ -427,3 +428,24 @@ def test_concurrent_placements_and_cancellations_lose_no_count(products):
     # Each connection counts its orders in its own shard's rows: they did not all queue
     # on one row.
     assert received.values("shard").distinct().count() > 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_transactions_open_at_once_claim_different_shards_until_they_end():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's concurrent connections")
+    all_claimed = threading.Barrier(summaries.SHARDS)
+
+    def claim(index):
+        with transaction.atomic():
+            shard = summaries.shard_for_new_orders()
+            all_claimed.wait(timeout=10)
+            return shard
+
+    shards, errors = in_threads(summaries.SHARDS, claim)
+
+    assert errors == []
+    assert sorted(shards) == list(range(summaries.SHARDS))
+    with transaction.atomic():
+        assert summaries.shard_for_new_orders() == 0  # released at their ends
