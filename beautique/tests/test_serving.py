@@ -253,9 +253,14 @@ def test_a_file_is_read_in_its_thread_and_sent_whole(tmp_path):
     assert sent[1]["body"] == picture.read_bytes()
 
 
-def get(app, path="/api/categories", query=b"", headers=()):
+def get_scope(path="/api/categories", query=b"", headers=()) -> dict:
     scope = {**SCOPE, "method": "GET", "scheme": "http", "path": path, "query_string": query}
     scope["headers"] = [(b"host", b"testserver"), *headers]
+    return scope
+
+
+def get(app, path="/api/categories", query=b"", headers=()):
+    scope = get_scope(path, query, headers)
     sent = []
 
     async def receive():
@@ -339,25 +344,31 @@ def test_an_answer_past_its_time_is_asked_again():
     assert len(calls) == 2
 
 
-def test_an_answer_of_a_namespace_is_replayed_until_its_version_changes(db, committed):
-    namespace = "replay-test"
+NAMESPACE = "replay-test"
+
+
+def kept_namespace_answer(namespace=NAMESPACE):
+    """A server that has kept one answer of `namespace` at its current version, and the
+    requests its Django saw."""
     app, calls = counting_django(Replayable(namespace, httpcache.current_version(namespace)))
     served = replaying(app)
     get(served)
+    return served, calls
+
+
+def test_an_answer_of_a_namespace_is_replayed_until_its_version_changes(db, committed):
+    served, calls = kept_namespace_answer()
     get(served)
     assert len(calls) == 1
 
-    committed(lambda: httpcache.bump_version(namespace))
+    committed(lambda: httpcache.bump_version(NAMESPACE))
 
     get(served)
     assert len(calls) == 2
 
 
 def test_requests_waiting_together_share_one_read_of_the_version(db, monkeypatch):
-    namespace = "replay-test"
-    app, calls = counting_django(Replayable(namespace, httpcache.current_version(namespace)))
-    served = replaying(app)
-    get(served)
+    served, calls = kept_namespace_answer()
     reads = []
     monkeypatch.setattr(
         serving,
@@ -370,8 +381,7 @@ def test_requests_waiting_together_share_one_read_of_the_version(db, monkeypatch
         sent.append(message)
 
     async def many_at_once():
-        scope = {**SCOPE, "method": "GET", "scheme": "http", "path": "/api/categories"}
-        scope.update(query_string=b"", headers=[(b"host", b"testserver")])
+        scope = get_scope()
         await asyncio.gather(*(served(dict(scope), b"", send) for _ in range(20)))
         await served(dict(scope), b"", send)
 
@@ -384,10 +394,7 @@ def test_requests_waiting_together_share_one_read_of_the_version(db, monkeypatch
 
 
 def test_a_version_that_cannot_be_read_sends_the_request_on_to_django(db, monkeypatch):
-    namespace = "replay-test"
-    app, calls = counting_django(Replayable(namespace, httpcache.current_version(namespace)))
-    served = replaying(app)
-    get(served)
+    served, calls = kept_namespace_answer()
 
     def broken(*args):
         raise ValueError("corrupt cache entry")
@@ -400,18 +407,14 @@ def test_a_version_that_cannot_be_read_sends_the_request_on_to_django(db, monkey
 
 
 def test_a_request_cancelled_while_waiting_for_the_version_leaves_the_others_answered(db):
-    namespace = "replay-test"
-    app, calls = counting_django(Replayable(namespace, httpcache.current_version(namespace)))
-    served = replaying(app)
-    get(served)
+    served, calls = kept_namespace_answer()
     sent = []
 
     async def send(message):
         sent.append(message)
 
     async def one_cancelled():
-        scope = {**SCOPE, "method": "GET", "scheme": "http", "path": "/api/categories"}
-        scope.update(query_string=b"", headers=[(b"host", b"testserver")])
+        scope = get_scope()
         cancelled = asyncio.ensure_future(served(dict(scope), b"", send))
         kept = asyncio.ensure_future(served(dict(scope), b"", send))
         await asyncio.sleep(0)
