@@ -391,7 +391,7 @@ class AccessLog:
 
 
 def _with_access_log(app):
-    if os.environ.get("ACCESS_LOG", "1") in {"0", "false", "False", "no"}:
+    if not settings.ACCESS_LOG:
         return app
     logged = AccessLog(app, stream=sys.stdout)
     # The last second's lines, when the worker stops: Granian's workers are

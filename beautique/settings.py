@@ -226,6 +226,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_IMAGE_BYTES = 5 * 1024 * 1024
 UPLOAD_MAX_REQUEST_BYTES = 60 * 1024 * 1024
+# The production server's access log (beautique.serving.AccessLog).
+ACCESS_LOG = env_bool("ACCESS_LOG", True)
 
 CORS_ALLOWED_ORIGINS = env_list(
     "CORS_ALLOWED_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000"
