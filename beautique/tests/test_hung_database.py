@@ -110,12 +110,43 @@ def test_a_query_on_a_hung_server_fails_and_the_next_connection_recovers(proxy):
 
 def test_the_health_check_of_a_persistent_connection_gives_up_on_a_hung_server(proxy, monkeypatch):
     monkeypatch.setattr(pgbackend, "HEALTH_CHECK_DEADLINE_SECONDS", 0.5)
+    monkeypatch.setattr(pgbackend, "RECENT_ANSWER_SECONDS", 0)
     database = wrapper_via(proxy.port)
     assert select_one(database) == 1
 
     proxy.flowing.clear()
 
     assert database.is_usable() is False
+    database.close()
+
+
+def test_a_connection_that_answered_just_now_passes_the_health_check_without_a_round_trip(
+    proxy, monkeypatch
+):
+    monkeypatch.setattr(pgbackend, "HEALTH_CHECK_DEADLINE_SECONDS", 0.5)
+    database = wrapper_via(proxy.port)
+    assert select_one(database) == 1
+
+    proxy.flowing.clear()  # a round trip now would never be answered
+
+    assert database.is_usable() is True
+    monkeypatch.setattr(pgbackend, "RECENT_ANSWER_SECONDS", 0)
+    assert database.is_usable() is False
+    database.close()
+
+
+def test_a_connection_the_server_closed_fails_the_health_check_and_the_next_request_reconnects():
+    database = wrapper_via(connection.settings_dict["PORT"] or 5432)
+    assert select_one(database) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [database.connection.info.backend_pid])
+    poll = select.poll()
+    poll.register(database.connection.fileno(), select.POLLIN)
+    assert poll.poll(5000), "the server did not close the connection"
+
+    assert database.is_usable() is False
+    database.close_if_unusable_or_obsolete()  # what Django does as a request starts
+    assert select_one(database) == 1
     database.close()
 
 
