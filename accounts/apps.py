@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
-        from accounts import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from accounts import (  # noqa: F401  (registers the OpenAPI auth extension and
+            lockout,  # the sign-in receiver)
+            schema,
+        )

@@ -1,23 +1,13 @@
-"""Staff sign-in: password login with failure throttling, token refresh and logout.
+"""Staff sign-in: password login under the sign-in lockout, token refresh and logout."""
 
-Failed logins are counted in Django's shared cache (so every worker sees the same
-counts), once per username and once per client IP, in a window
-that starts at the first failure and lasts `LOGIN_FAILURE_WINDOW_SECONDS`.
-"""
-
-import hashlib
-import time
-from dataclasses import dataclass
-
-from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.models import update_last_login
-from django.core.cache import cache
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
+from accounts import lockout
 from accounts.tokens import PASSWORD_CLAIM, StaffRefreshToken, password_fingerprint
 
 
@@ -37,111 +27,27 @@ class InvalidRefreshToken(Exception):
     """A refresh token that is malformed, expired, revoked or no longer matches its user."""
 
 
-@dataclass(frozen=True)
-class FailureCounter:
-    """A count of attempts in a fixed window that opens with the first attempt.
+def authenticate_staff(*, request, username: str, password: str):
+    """Check a staff member's credentials and record the sign-in.
 
-    `cache.add` opens the window (its timeout closes it) and `cache.incr` counts
-    atomically, so concurrent workers never lose an attempt.
+    The attempt goes through every authentication backend, the sign-in lockout first
+    (`accounts.lockout`), as the Django admin's do. Raises TooManyFailedLogins while a
+    lockout limit is reached (even for the right password) and InvalidCredentials,
+    identical for every reason, when the user may not sign in.
     """
-
-    key: str
-    limit: int
-    window: int
-
-    @property
-    def opened_key(self) -> str:
-        return f"{self.key}:opened"
-
-    def reserve(self) -> int:
-        """Count one attempt and return the count including it."""
-        if cache.add(self.key, 1, timeout=self.window):
-            self._open()
-            return 1
-        try:
-            count = cache.incr(self.key)
-        except ValueError:
-            # The window closed between add() and incr(): this attempt opens the next one.
-            count = 1 if cache.add(self.key, 1, timeout=self.window) else cache.incr(self.key)
-        if count == 1:
-            # A new window, or a key that expired under Redis INCR, which recreates it
-            # without a timeout.
-            cache.touch(self.key, timeout=self.window)
-            self._open()
-        return count
-
-    def release(self) -> None:
-        """Uncount one attempt (a login that turned out to succeed)."""
-        try:
-            remaining = cache.decr(self.key)
-        except ValueError:
-            return
-        if remaining <= 0:
-            # Nothing left to count, or DECR recreated an expired key with no timeout.
-            self.clear()
-
-    def _open(self) -> None:
-        cache.set(self.opened_key, time.time(), timeout=self.window)
-
-    def clear(self) -> None:
-        cache.delete_many([self.key, self.opened_key])
-
-    def seconds_until_reset(self) -> int:
-        opened = cache.get(self.opened_key)
-        if opened is None:
-            return self.window
-        return max(1, round(opened + self.window - time.time()))
-
-
-def login_failure_counters(*, username: str, client_ip: str) -> tuple[FailureCounter, ...]:
-    """The per-username and per-client counters a login attempt counts against."""
-    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    username_digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
-    client_digest = hashlib.sha256(client_ip.encode()).hexdigest()
-    return (
-        FailureCounter(
-            key=f"accounts:login-failures:username:{username_digest}",
-            limit=settings.LOGIN_USERNAME_FAILURE_LIMIT,
-            window=window,
-        ),
-        FailureCounter(
-            key=f"accounts:login-failures:client:{client_digest}",
-            limit=settings.LOGIN_CLIENT_FAILURE_LIMIT,
-            window=window,
-        ),
-    )
-
-
-def authenticate_staff(*, username: str, password: str, client_ip: str):
-    """Check a staff member's credentials and record the login.
-
-    Every attempt is counted before the password is checked, so a burst of parallel
-    guesses cannot slip past the limit; a successful login uncounts itself and clears
-    the username's failures. Raises TooManyFailedLogins while either counter is over
-    its limit (even for the right password) and InvalidCredentials, identical for
-    every reason, when the user may not sign in.
-    """
-    by_username, by_client = login_failure_counters(username=username, client_ip=client_ip)
-    over_limit = [
-        counter for counter in (by_username, by_client) if counter.reserve() > counter.limit
-    ]
-    if over_limit:
-        raise TooManyFailedLogins(max(counter.seconds_until_reset() for counter in over_limit))
-
     try:
-        user = authenticate(username=username, password=password)
+        user = authenticate(request, username=username, password=password)
     except DatabaseError:
         # Not a failed login: nothing was checked. Uncount it, so an outage does not
         # lock out the staff who tried to sign in during it.
-        by_username.release()
-        by_client.release()
+        lockout.release_attempt(request)
         raise
+    retry_after = getattr(request, lockout.LOCKED_ATTRIBUTE, None)
+    if retry_after is not None:
+        raise TooManyFailedLogins(retry_after)
     if user is None or not user.is_staff:
         raise InvalidCredentials()
-
-    by_username.clear()
-    by_client.release()
-    update_last_login(None, user)
+    user_logged_in.send(sender=type(user), request=request, user=user)
     return user
 
 

@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts import services
@@ -52,17 +51,16 @@ class LoginView(TokenEndpoint):
         tags=TAGS,
         summary="Sign in with username and password",
         description="Only active staff can sign in. Wrong username, wrong password, "
-        "inactive or non-staff user all answer the same 401. Repeated failures for a "
-        "username or from a client answer 429 until the window passes.",
+        "inactive or non-staff user all answer the same 401. Repeated failures (for a "
+        "username from one client, from one client, or for a username from every client "
+        "together) answer 429 until the window passes; the Django admin's sign-in counts "
+        "into the same limits.",
     )
     def post(self, request):
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            user = services.authenticate_staff(
-                **serializer.validated_data,
-                client_ip=BaseThrottle().get_ident(request) or "unknown",
-            )
+            user = services.authenticate_staff(request=request, **serializer.validated_data)
         except services.TooManyFailedLogins as exc:
             raise exceptions.Throttled(
                 wait=exc.retry_after, detail="Too many failed login attempts."

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 
+from accounts.forms import LockoutAdminAuthenticationForm
 from analytics import services as analytics
 from orders.models import OrderStatus, PaymentStatus
 
@@ -216,6 +217,8 @@ class StoreAdminSite(admin.AdminSite):
     site_url = None
     # Staff work with three lists; the tables need the width more than a menu does.
     enable_nav_sidebar = False
+    # Signing in here counts into the same lockout as the staff API's login.
+    login_form = LockoutAdminAuthenticationForm
 
     def index(self, request, extra_context=None):
         """The dashboard, for staff who may see orders; the list of models for everyone."""

@@ -273,11 +273,16 @@ SIMPLE_JWT = {
     "SIGNING_KEY": SECRET_KEY,
 }
 
-# Staff login throttling (accounts.services): after this many failed logins for one
-# username, or from one client IP, within the window, login answers 429 until the
-# window (which opens at the first failure) has passed.
-LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 5)
-LOGIN_CLIENT_FAILURE_LIMIT = env_int("LOGIN_CLIENT_FAILURE_LIMIT", 5)
+# The sign-in lockout of every door (accounts.lockout): attempts per window for a
+# username from one client, from one client whatever the username, and for a username
+# from every client together (a ceiling only a distributed attack reaches).
+AUTHENTICATION_BACKENDS = [
+    "accounts.lockout.SignInLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_USERNAME_CLIENT_FAILURE_LIMIT = env_int("LOGIN_USERNAME_CLIENT_FAILURE_LIMIT", 5)
+LOGIN_CLIENT_FAILURE_LIMIT = env_int("LOGIN_CLIENT_FAILURE_LIMIT", 20)
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 100)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 
 SPECTACULAR_SETTINGS = {
