@@ -4,12 +4,16 @@ Imported by the REST_FRAMEWORK settings while `rest_framework.views` is loading,
 this module must not import DRF views, generics or viewsets.
 """
 
+from django.db.models import Exists
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed as JWTAuthenticationFailed
+from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from accounts.tokens import PASSWORD_CLAIM, password_fingerprint
+from accounts.tokens import PASSWORD_CLAIM, SESSION_CLAIM, password_fingerprint
 
 
 def token_error_message(detail) -> str:
@@ -30,9 +34,10 @@ def token_error_message(detail) -> str:
 class StaffJWTAuthentication(JWTAuthentication):
     """`Authorization: Bearer <access token>` that dies with the user's access.
 
-    simplejwt refuses users who are deleted or deactivated; the password fingerprint
-    in the token also ends every session once the password changes, from the next
-    request on. Every refusal is a 401 with a plain string `detail`.
+    Refused from the next request on: a deleted or deactivated user, every session once
+    the password changes (the token's password fingerprint), and a session that was
+    signed out (its refresh token revoked). The user and the session's revocation are
+    read in one query. Every refusal is a 401 with a plain string `detail`.
     """
 
     def authenticate(self, request):
@@ -42,7 +47,24 @@ class StaffJWTAuthentication(JWTAuthentication):
             raise exceptions.AuthenticationFailed(token_error_message(exc.detail)) from exc
 
     def get_user(self, validated_token):
-        user = super().get_user(validated_token)
-        if validated_token.get(PASSWORD_CLAIM) != password_fingerprint(user):
-            raise JWTAuthenticationFailed(_("Token is no longer valid"), code="password_changed")
+        try:
+            user_id = validated_token[jwt_settings.USER_ID_CLAIM]
+        except KeyError as exc:
+            raise InvalidToken(_("Token contained no recognizable user identification")) from exc
+        session = validated_token.get(SESSION_CLAIM)
+        user = (
+            self.user_model.objects.filter(**{jwt_settings.USER_ID_FIELD: user_id})
+            .annotate(signed_out=Exists(BlacklistedToken.objects.filter(token__jti=session or "")))
+            .first()
+        )
+        if user is None:
+            raise JWTAuthenticationFailed(_("User not found"), code="user_not_found")
+        if not user.is_active:
+            raise JWTAuthenticationFailed(_("User is inactive"), code="user_inactive")
+        if (
+            session is None
+            or user.signed_out
+            or validated_token.get(PASSWORD_CLAIM) != password_fingerprint(user)
+        ):
+            raise JWTAuthenticationFailed(_("Token is no longer valid"), code="signed_out")
         return user

@@ -78,8 +78,8 @@ class TokenRefreshView(TokenEndpoint):
         responses={200: TokenPairSerializer, 401: ErrorSerializer},
         tags=TAGS,
         summary="Trade a refresh token for a new token pair",
-        description="The refresh token is single use: the answer carries a new one and "
-        "the old one is revoked.",
+        description="The refresh token is single use: the answer carries a new pair, and "
+        "the old refresh token is revoked together with the access tokens issued with it.",
     )
     def post(self, request):
         serializer = RefreshTokenSerializer(data=request.data)
@@ -96,9 +96,11 @@ class LogoutView(TokenEndpoint):
         request=RefreshTokenSerializer,
         responses={204: None, 401: ErrorSerializer},
         tags=TAGS,
-        summary="Revoke a refresh token",
+        summary="Sign out: revoke a refresh token and its session",
         description="Holding the refresh token is what proves the right to revoke it, so "
-        "no access token is needed (an expired one must not stop a logout).",
+        "no access token is needed (an expired one must not stop a logout). The access "
+        "tokens of the session (issued with this refresh token) are refused from the next "
+        "request on; other sessions of the same user are untouched.",
     )
     def post(self, request):
         serializer = RefreshTokenSerializer(data=request.data)

@@ -121,6 +121,39 @@ def test_logout_revokes_the_refresh_token(api_client, tokens):
     assert_401(refresh(api_client, tokens["refresh_token"]), "Token is blacklisted")
 
 
+def test_logout_ends_the_sessions_access_token_from_the_next_request(api_client, tokens):
+    assert me_with(tokens["access_token"]).status_code == 200
+
+    assert (
+        api_client.post(LOGOUT_URL, {"refresh_token": tokens["refresh_token"]}).status_code == 204
+    )
+
+    assert_401(me_with(tokens["access_token"]), "Token is no longer valid")
+
+
+def test_logout_of_another_session_leaves_this_access_token_alone(api_client, tokens):
+    other = api_client.post(
+        "/api/admin/login", {"username": "staffer", "password": PASSWORD}
+    ).json()
+
+    assert api_client.post(LOGOUT_URL, {"refresh_token": other["refresh_token"]}).status_code == 204
+
+    assert me_with(tokens["access_token"]).status_code == 200
+    assert_401(me_with(other["access_token"]), "Token is no longer valid")
+
+
+def test_a_refresh_ends_the_access_token_of_the_refresh_token_it_revoked(api_client, tokens):
+    new = refresh(api_client, tokens["refresh_token"]).json()
+
+    assert_401(me_with(tokens["access_token"]), "Token is no longer valid")
+    assert me_with(new["access_token"]).status_code == 200
+
+
+def test_the_user_and_the_sessions_revocation_are_one_query(tokens, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert me_with(tokens["access_token"]).status_code == 200
+
+
 def test_logout_needs_no_access_token_and_ignores_a_stale_one(api_client, tokens):
     api_client.credentials(HTTP_AUTHORIZATION="Bearer expired.or.garbage")
 
@@ -230,6 +263,13 @@ def test_password_change_ends_every_session(staff_user, staff_client):
 
     assert_401(staff_client.get(ME_URL), "Token is no longer valid")
     assert bearer_client(staff_user).get(ME_URL).status_code == 200
+
+
+def test_token_without_a_session_is_refused(staff_user):
+    token = StaffRefreshToken.for_user(staff_user)
+    del token["sid"]
+
+    assert_401(me_with(str(token.access_token)), "Token is no longer valid")
 
 
 def test_token_without_password_fingerprint_is_refused(staff_user):
