@@ -219,3 +219,21 @@ def test_parallel_guesses_cannot_slip_past_the_limit(api_client, monkeypatch):
         answers = list(pool.map(lambda _: fail(api_client).status_code, range(10)))
 
     assert sorted(answers) == [401] * 5 + [429] * 5
+
+
+def test_the_user_admin_shows_recent_failures_and_unlocks_a_user(
+    api_client, staff_user, admin_client
+):
+    for _ in range(5):
+        assert fail(api_client).status_code == 401
+    assert login(api_client).status_code == 429
+
+    page = admin_client.get("/admin/accounts/user/")
+    assert '<td class="field-recent_sign_in_failures">6</td>' in page.text
+
+    response = admin_client.post(
+        "/admin/accounts/user/",
+        {"action": "unlock_sign_in", "_selected_action": [str(staff_user.pk)]},
+    )
+    assert response.status_code == 302
+    assert login(api_client).status_code == 200
