@@ -4,8 +4,9 @@ Granian (Rust) speaks HTTP/1.1 with keep-alive; `WholeBody` reads each request's
 on the event loop, so a client that sends its body one byte a second holds a
 coroutine, not a thread; `ReplayedAnswers` answers a GET Django said may be replayed
 from memory; only then does `ThreadedWSGI` hand the request to a fixed pool
-of `WEB_THREADS` threads running Django's WSGI handler. So a worker process has at most
-`WEB_THREADS` database connections, each persistent, whatever the load.
+of `WEB_THREADS` threads running Django's WSGI handler (sign-ins: a lane of their own
+of `PASSWORD_CHECKS_PER_WORKER` threads). So a worker process has at most that many
+database connections, each persistent, whatever the load.
 
 Django's own ASGI handler would buffer bodies too, but runs each request's view in a
 thread made for it: four times slower here on the floor, and one database connection
@@ -27,6 +28,7 @@ from a2wsgi.wsgi import build_environ
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.http import FileResponse
+from django.urls import reverse
 from django.utils.http import parse_etags
 
 from beautique.httpcache import Replayable, current_version
@@ -52,11 +54,21 @@ class ThreadedWSGI:
     thread. a2wsgi's middleware, which this replaces, paid three cross-thread round
     trips per request (half the floor here); its `build_environ` still makes the
     WSGI environ.
+
+    Requests to `sign_in_paths` run in a lane of their own, `sign_in_threads` threads
+    (one per password check the worker may run at once: `accounts.hashers`), so sign-ins
+    queue on the event loop, never in the pool that serves the shoppers.
     """
 
-    def __init__(self, app, *, threads: int):
+    def __init__(self, app, *, threads: int, sign_in_paths=(), sign_in_threads: int = 1):
         self.app = app
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="django")
+        self.sign_in_paths = frozenset(sign_in_paths)
+        self.sign_in_executor = (
+            ThreadPoolExecutor(sign_in_threads, thread_name_prefix="django-sign-in")
+            if self.sign_in_paths
+            else None
+        )
 
     async def __call__(self, scope, body: bytes, send):
         loop = asyncio.get_running_loop()
@@ -95,7 +107,8 @@ class ThreadedWSGI:
                 if hasattr(response, "close"):
                     response.close()
 
-        content = await loop.run_in_executor(self.executor, run)
+        executor = self.sign_in_executor if scope["path"] in self.sign_in_paths else self.executor
+        content = await loop.run_in_executor(executor, run)
         if content is not None:
             await send({"type": "http.response.start", **started})
             await send({"type": "http.response.body", "body": content})
@@ -390,6 +403,12 @@ class AccessLog:
             self.stream.flush()
 
 
+def _sign_in_paths() -> list[str]:
+    """The staff API's login and the Django admin's, with and without a final slash."""
+    paths = [reverse("admin-login"), reverse("admin:login")]
+    return [variant for path in paths for variant in (path.rstrip("/"), path.rstrip("/") + "/")]
+
+
 def _with_access_log(app):
     if not settings.ACCESS_LOG:
         return app
@@ -403,7 +422,12 @@ def _with_access_log(app):
 application = _with_access_log(
     WholeBody(
         ReplayedAnswers(
-            ThreadedWSGI(django_application, threads=int(os.environ.get("WEB_THREADS") or 2)),
+            ThreadedWSGI(
+                django_application,
+                threads=int(os.environ.get("WEB_THREADS") or 2),
+                sign_in_paths=_sign_in_paths(),
+                sign_in_threads=settings.PASSWORD_CHECKS_PER_WORKER,
+            ),
             max_bytes=int(os.environ.get("REPLAY_CACHE_BYTES") or 32 * 1024 * 1024),
         ),
         max_bytes=settings.UPLOAD_MAX_REQUEST_BYTES,

@@ -284,6 +284,14 @@ LOGIN_USERNAME_CLIENT_FAILURE_LIMIT = env_int("LOGIN_USERNAME_CLIENT_FAILURE_LIM
 LOGIN_CLIENT_FAILURE_LIMIT = env_int("LOGIN_CLIENT_FAILURE_LIMIT", 20)
 LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 100)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+# Argon2 for new passwords; PBKDF2 hashes are rehashed at the next sign-in. Each worker
+# process computes at most PASSWORD_CHECKS_PER_WORKER hashes at a time (accounts.hashers).
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2PasswordHasher",
+    "accounts.hashers.PBKDF2PasswordHasher",
+    "accounts.hashers.PBKDF2SHA1PasswordHasher",
+]
+PASSWORD_CHECKS_PER_WORKER = env_int("PASSWORD_CHECKS_PER_WORKER", 1)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Beautique Store API",

@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -350,6 +351,76 @@ def run_wrk(server: Server, endpoint: dict, seconds: int, connections: int, work
     }
 
 
+SIGN_IN_CLIENTS = 10
+SIGN_IN_READS = ("GET /health (floor)", "GET /api/products?page=1&limit=12")
+
+
+def during_sign_ins(server: Server, plan: list[dict], seconds: int, workdir: Path) -> dict:
+    """The floor and a catalog page while SIGN_IN_CLIENTS clients sign in over and over
+    (each sign-in checks a password), and how long those sign-ins take."""
+    stop = threading.Event()
+    took: list[float] = []
+
+    def sign_in() -> float:
+        started = time.perf_counter()
+        server.call(
+            "POST", "/api/admin/login", {"username": STAFF_USERNAME, "password": STAFF_PASSWORD}
+        )
+        return time.perf_counter() - started
+
+    alone = sorted(sign_in() for _ in range(21))
+
+    def sign_in_again_and_again():
+        while not stop.is_set():
+            took.append(sign_in())
+
+    clients = [threading.Thread(target=sign_in_again_and_again) for _ in range(SIGN_IN_CLIENTS)]
+    for client in clients:
+        client.start()
+    try:
+        time.sleep(1)
+        reads = {
+            endpoint["name"]: run_wrk(server, endpoint, seconds, 20, workdir)
+            for endpoint in plan
+            if endpoint["name"] in SIGN_IN_READS
+        }
+    finally:
+        stop.set()
+        for client in clients:
+            client.join()
+    took.sort()
+    return {
+        "reads": reads,
+        "alone_p50": alone[len(alone) // 2] * 1000,
+        "sign_ins": len(took),
+        "sign_in_p50": took[len(took) // 2] * 1000,
+        "sign_in_p99": took[int(len(took) * 0.99)] * 1000,
+    }
+
+
+def print_sign_ins(results: dict) -> None:
+    print()
+    print(
+        f"While {SIGN_IN_CLIENTS} clients sign in over and over "
+        "(wrk -t2 -c20 on each read; sign-in latency as those clients saw it):"
+    )
+    print()
+    print("| server | " + " | ".join(SIGN_IN_READS) + " | sign-ins | one sign-in alone |")
+    print("|" + " --- |" * (len(SIGN_IN_READS) + 3))
+    for name, result in results.items():
+        reads = [
+            f"{read['rps']:,.0f} req/s, p50 {read['p50']:.1f} ms, p99 {read['p99']:.1f} ms, "
+            f"{read['errors']} errors"
+            for read in (result["reads"][endpoint] for endpoint in SIGN_IN_READS)
+        ]
+        sign_ins = (
+            f"{result['sign_ins']} in the run, p50 {result['sign_in_p50']:.0f} ms, "
+            f"p99 {result['sign_in_p99']:.0f} ms"
+        )
+        alone = f"p50 {result['alone_p50']:.0f} ms (21 in a row)"
+        print(f"| {name} | " + " | ".join(reads) + f" | {sign_ins} | {alone} |")
+
+
 def cell(result: dict, floor: dict) -> str:
     return (
         f"{result['rps']:,.0f} ({result['rps'] / floor['rps']:.2f}x floor), "
@@ -364,6 +435,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--before", metavar="REF", help="also serve git REF and compare")
     parser.add_argument("--only", help="run only endpoints whose name contains this")
+    parser.add_argument(
+        "--sign-ins",
+        action="store_true",
+        help=f"only the floor and a catalog page while {SIGN_IN_CLIENTS} clients sign in",
+    )
     args = parser.parse_args()
 
     ensure_wrk()
@@ -403,6 +479,13 @@ def main() -> None:
         servers.append(Server("after", ROOT, after_env, 8801, workdir))
         # Each server's own ids (a --before server has a database of its own).
         plans = {server.name: endpoints(server) for server in servers}
+        if args.sign_ins:
+            sign_ins = {
+                server.name: during_sign_ins(server, plans[server.name], args.seconds, workdir)
+                for server in servers
+            }
+            print_sign_ins(sign_ins)
+            return
         measured = [endpoint["name"] for endpoint in plans["after"]]
         if args.only:
             measured = [measured[0]] + [name for name in measured[1:] if args.only in name]
@@ -425,6 +508,7 @@ def main() -> None:
         if before_checkout:
             subprocess.run(["git", "worktree", "remove", "--force", str(before_checkout)], cwd=ROOT)
         shutil.rmtree(after_cache, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
 
     print()
     print(
@@ -448,7 +532,6 @@ def main() -> None:
             before = results["before"][endpoint_name]["rps"]
             row.append(f"{after / before:.2f}")
         print("| " + " | ".join(row) + " |")
-    shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import asyncio
 import io
 import json
 import re
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -506,3 +507,57 @@ def test_the_server_replays_a_catalog_answer_until_the_catalog_changes():
 def test_the_production_entry_point_replays_answers():
     assert isinstance(application.app.app, ReplayedAnswers)
     assert isinstance(application.app.app.app, ThreadedWSGI)
+
+
+def test_sign_ins_wait_in_their_own_lane_not_in_the_shoppers_pool():
+    """A sign-in holding the lane's one thread (a password check) and one queued behind
+    it leave the shoppers' one thread free."""
+    release = threading.Event()
+    entered = threading.Event()
+
+    def app(environ, start_response):
+        if environ["PATH_INFO"] == "/api/admin/login":
+            entered.set()
+            release.wait(5)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [environ["PATH_INFO"].encode()]
+
+    served = WholeBody(
+        ThreadedWSGI(app, threads=1, sign_in_paths=["/api/admin/login"], sign_in_threads=1),
+        max_bytes=100,
+        idle_seconds=1,
+    )
+    body = {"type": "http.request", "body": b"", "more_body": False}
+
+    def request(path):
+        scope = {**SCOPE, "path": path}
+
+        async def receive():
+            return body
+
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        asyncio.run(served(scope, receive, send))
+        return sent[1]["body"]
+
+    with ThreadPoolExecutor(3) as clients:
+        sign_ins = [clients.submit(request, "/api/admin/login") for _ in range(2)]
+        assert entered.wait(5)
+        assert clients.submit(request, "/api/categories").result(timeout=2) == b"/api/categories"
+        release.set()
+        assert [sign_in.result(timeout=5) for sign_in in sign_ins] == [b"/api/admin/login"] * 2
+
+
+def test_the_production_entry_point_runs_both_sign_ins_in_the_lane():
+    threaded = application.app.app.app
+
+    assert threaded.sign_in_paths == {
+        "/api/admin/login",
+        "/api/admin/login/",
+        "/admin/login",
+        "/admin/login/",
+    }
+    assert threaded.sign_in_executor._max_workers == 1
