@@ -292,6 +292,10 @@ PASSWORD_HASHERS = [
     "accounts.hashers.PBKDF2SHA1PasswordHasher",
 ]
 PASSWORD_CHECKS_PER_WORKER = env_int("PASSWORD_CHECKS_PER_WORKER", 1)
+# Order tracking (orders.tracking): lookups that find nothing, per phone number and per
+# order id, before that phone number or order id is refused for the rest of the window.
+TRACKING_MISS_LIMIT = env_int("TRACKING_MISS_LIMIT", 10)
+TRACKING_MISS_WINDOW_SECONDS = env_int("TRACKING_MISS_WINDOW_SECONDS", 60 * 60)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Beautique Store API",

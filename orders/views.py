@@ -31,6 +31,7 @@ from orders.serializers import (
     TrackingQuerySerializer,
 )
 from orders.services import ORDERS, change_order_status, place_order
+from orders.tracking import TrackingMissThrottle, record_miss
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     name="Idempotency-Key",
@@ -86,7 +87,7 @@ class OrderTrackingView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedRateThrottle, TrackingMissThrottle]
     throttle_scope = "order_tracking"
 
     @extend_schema(
@@ -105,7 +106,9 @@ class OrderTrackingView(APIView):
             ),
             429: OpenApiResponse(
                 ErrorSerializer,
-                description="Too many tracking requests from this client; see `Retry-After`.",
+                description="Too many tracking requests from this client, or too many "
+                "lookups that found nothing for this phone number or this order id (10 "
+                "within an hour, from any client); see `Retry-After`.",
             ),
         },
         tags=["orders"],
@@ -116,6 +119,7 @@ class OrderTrackingView(APIView):
         query.is_valid(raise_exception=True)
         order = track_order(query.validated_data["order_id"], query.validated_data["phone"])
         if order is None:
+            record_miss(query.validated_data["order_id"], query.validated_data["phone"])
             raise exceptions.NotFound("Order not found")
         return Response(OrderTrackingSerializer(order, context={"request": request}).data)
 

@@ -215,13 +215,15 @@ def test_the_31st_request_in_a_minute_is_throttled(api_client, monkeypatch):
     monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "order_tracking", "30/minute")
     start = datetime.datetime(2026, 11, 21, 7, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False):
-        answers = [track(api_client, "BQ-20261121-001", "03001234567") for _ in range(30)]
-        throttled = track(api_client, "BQ-20261121-001", "03001234567")
+        # Other orders and phones each time: the misses per order id and per phone
+        # (orders.tracking) do not add up.
+        answers = [track(api_client, f"BQ-20261121-{n:03d}", f"0300{n:07d}") for n in range(30)]
+        throttled = track(api_client, "BQ-20261121-101", "03001234567")
         other_client = track(
-            api_client, "BQ-20261121-001", "03001234567", REMOTE_ADDR="203.0.113.9"
+            api_client, "BQ-20261121-102", "03001234567", REMOTE_ADDR="203.0.113.9"
         )
     with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
-        later = track(api_client, "BQ-20261121-001", "03001234567")
+        later = track(api_client, "BQ-20261121-103", "03001234567")
 
     assert [answer.status_code for answer in answers] == [404] * 30
     assert throttled.status_code == 429
