@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
-from accounts import lockout
+from accounts import lockout, services
 from accounts.models import User
 
 
@@ -20,7 +20,7 @@ class StoreUserAdmin(UserAdmin):
         "recent_sign_in_failures",
     )
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
-    actions = ["unlock_sign_in"]
+    actions = ["unlock_sign_in", "sign_out_everywhere"]
 
     @admin.display(description="Failed sign-ins (current window)")
     def recent_sign_in_failures(self, user):
@@ -33,6 +33,15 @@ class StoreUserAdmin(UserAdmin):
             lockout.unlock(username)
         self.message_user(
             request, f"Unlocked the sign-in of {', '.join(usernames)}.", messages.SUCCESS
+        )
+
+    @admin.action(description="Sign the selected users out everywhere")
+    def sign_out_everywhere(self, request, queryset):
+        ended = sum(services.sign_out_everywhere(user=user) for user in queryset)
+        self.message_user(
+            request,
+            f"Signed {queryset.count()} user(s) out everywhere: {ended} session(s) ended.",
+            messages.SUCCESS,
         )
 
     @admin.display(description="Role", ordering="is_superuser")

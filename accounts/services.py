@@ -1,11 +1,14 @@
 """Staff sign-in: password login under the sign-in lockout, token refresh and logout."""
 
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import SESSION_KEY, authenticate, get_user_model
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts import lockout
 from accounts.tokens import PASSWORD_CLAIM, StaffRefreshToken, password_fingerprint
@@ -98,6 +101,30 @@ def rotate_refresh_token(*, refresh_token: str) -> StaffRefreshToken:
 def revoke_refresh_token(*, refresh_token: str) -> None:
     """Blacklist a refresh token so it can never be used again (logout)."""
     _parse_refresh_token(refresh_token).blacklist()
+
+
+def sign_out_everywhere(*, user) -> int:
+    """End every session of `user` now (a lost phone, a staff member leaving): each API
+    session's refresh token is blacklisted, so its access tokens are refused from the next
+    request, and each admin browser's session is deleted. Returns how many ended.
+
+    Admin sessions are found by reading the unexpired sessions: customers have none
+    (the storefront signs no one in), so these are the staff's few.
+    """
+    with transaction.atomic():
+        outstanding = OutstandingToken.objects.filter(
+            user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+        )
+        revoked = BlacklistedToken.objects.bulk_create(
+            [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
+        )
+        browsers = [
+            session.pk
+            for session in Session.objects.filter(expire_date__gt=timezone.now())
+            if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+        ]
+        Session.objects.filter(pk__in=browsers).delete()
+    return len(revoked) + len(browsers)
 
 
 def seed_staff_user(*, username: str, email: str, password: str, superuser: bool):

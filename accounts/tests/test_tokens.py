@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -303,3 +304,29 @@ def test_two_refreshes_racing_with_one_token_get_one_new_pair(api_client, tokens
 
     with pytest.raises(services.InvalidRefreshToken, match="Token is blacklisted"):
         services.rotate_refresh_token(refresh_token=tokens["refresh_token"])
+
+
+def test_signing_a_user_out_everywhere_ends_every_session_of_theirs_only(
+    api_client, staff_user, tokens, admin_client, django_user_model
+):
+    second = api_client.post("/api/admin/login", {"username": "staffer", "password": PASSWORD})
+    browser = Client()
+    browser.post("/admin/login/", {"username": "staffer", "password": PASSWORD})
+    django_user_model.objects.create_user(username="colleague", password=PASSWORD, is_staff=True)
+    colleague_tokens = api_client.post(
+        "/api/admin/login", {"username": "colleague", "password": PASSWORD}
+    ).json()
+
+    response = admin_client.post(
+        "/admin/accounts/user/",
+        {"action": "sign_out_everywhere", "_selected_action": [str(staff_user.pk)]},
+        follow=True,
+    )
+
+    assert "Signed 1 user(s) out everywhere: 3 session(s) ended." in response.text
+    for pair in (tokens, second.json()):
+        assert_401(me_with(pair["access_token"]), "Token is no longer valid")
+        assert_401(refresh(api_client, pair["refresh_token"]), "Token is blacklisted")
+    assert browser.get("/admin/").status_code == 302
+    assert me_with(colleague_tokens["access_token"]).status_code == 200
+    assert admin_client.get("/admin/").status_code == 200
