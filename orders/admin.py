@@ -6,16 +6,19 @@ from the order form or from a list action, goes through the status service
 who made it.
 """
 
+from functools import partial
 from urllib.parse import quote
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from catalog.services import format_money
+from orders import lifecycle
 from orders.export import export_filename, orders_csv_response
 from orders.filters import phone_search
 from orders.models import Order, OrderStatus, OrderStatusEvent, PaymentStatus, StatusField
@@ -51,9 +54,45 @@ def whatsapp_url(order: Order) -> str | None:
 
 
 class OrderStatusForm(forms.ModelForm):
+    """The order page's status fields, offering for each status only the values the
+    lifecycle (`orders.lifecycle`) allows from the stored ones, and judging the change
+    as a whole before it is saved."""
+
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why: kept in the status history. Required to reopen a Delivered or "
+        "Cancelled order (superusers only).",
+    )
+
     class Meta:
         model = Order
         fields = STATUS_FORM_FIELDS
+
+    def __init__(self, *args, may_reopen: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.may_reopen = may_reopen
+        self.stored = {field: getattr(self.instance, field) for field in lifecycle.FIELDS}
+        for field in lifecycle.FIELDS:
+            offered = lifecycle.reachable_values(self.stored, field, may_reopen=may_reopen)
+            self.fields[field].choices = [
+                (value, label) for value, label in self.fields[field].choices if value in offered
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        changes = {field: cleaned[field] for field in lifecycle.FIELDS if field in cleaned}
+        try:
+            lifecycle.judge(
+                self.stored,
+                changes,
+                may_reopen=self.may_reopen and bool(cleaned.get("note", "").strip()),
+            )
+        except lifecycle.Refused as refused:
+            for field, why in refused.problems.items():
+                self.add_error(field, why)
+        return cleaned
 
 
 class OrderStatusEventInline(admin.TabularInline):
@@ -62,7 +101,7 @@ class OrderStatusEventInline(admin.TabularInline):
     model = OrderStatusEvent
     verbose_name = "status change"
     verbose_name_plural = "Status history"
-    fields = ("created_at", "field", "from_status", "to_status", "changed_by")
+    fields = ("created_at", "field", "from_status", "to_status", "changed_by", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -133,7 +172,7 @@ class OrderAdmin(admin.ModelAdmin):
             },
         ),
         ("Items", {"fields": ("items_table",)}),
-        ("Status", {"fields": STATUS_FORM_FIELDS}),
+        ("Status", {"fields": (*STATUS_FORM_FIELDS, "note")}),
     )
     inlines = (OrderStatusEventInline,)
     actions = (
@@ -160,11 +199,22 @@ class OrderAdmin(admin.ModelAdmin):
             found |= queryset.filter(phone)
         return found, may_have_duplicates
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return partial(form, may_reopen=request.user.is_superuser)
+
     def save_model(self, request, obj, form, change):
-        """Save the edited statuses through the status service, never directly."""
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        if changes:
-            change_order_status(order=obj, changed_by=request.user, **changes)
+        """Save the edited statuses through the status service, never directly (a
+        change another staff member made meanwhile may make it refuse: said, not saved)."""
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "note"}
+        if not changes:
+            return
+        try:
+            change_order_status(
+                order=obj, changed_by=request.user, note=form.cleaned_data["note"], **changes
+            )
+        except ValidationError as refused:
+            self.message_user(request, " ".join(refused.messages), messages.ERROR)
 
     # List columns
 
@@ -182,6 +232,10 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="order_status")
     def order_badge(self, order):
+        if lifecycle.refund_due(order):
+            return format_html(
+                "{} {}", status_badge(order.order_status), status_badge("Refund due")
+            )
         return status_badge(order.order_status)
 
     @admin.display(description="Delivery", ordering="delivery_status")
@@ -240,14 +294,22 @@ class OrderAdmin(admin.ModelAdmin):
 
     def _set_status(self, request, queryset, field: str, value: str):
         orders = list(queryset.exclude(**{field: value}).order_by("created_at"))
-        change_orders_status(orders=orders, changed_by=request.user, **{field: value})
-        changed = len(orders)
-        unchanged = queryset.count() - changed
+        moved, skipped = change_orders_status(
+            orders=orders, changed_by=request.user, **{field: value}
+        )
+        unchanged = queryset.count() - len(orders)
         label = field.replace("_", " ")
-        message = f"Set the {label} of {changed} order(s) to {value}."
+        message = f"Set the {label} of {len(moved)} order(s) to {value}."
         if unchanged:
             message += f" {unchanged} already had it."
         self.message_user(request, message, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"Skipped {len(skipped)} order(s) the order lifecycle does not let move: "
+                + "; ".join(f"{order.order_id}: {why}" for order, why in skipped.items()),
+                messages.WARNING,
+            )
 
     @admin.action(description="Mark payment Paid", permissions=["change"])
     def mark_payment_paid(self, request, queryset):

@@ -156,6 +156,9 @@ class OrderStatusEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    note = models.TextField(
+        blank=True, default="", db_default="", help_text="Why (required to reopen an order)."
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

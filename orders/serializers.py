@@ -78,14 +78,14 @@ class StatusChangeSerializer(ModelSerializer):
 
     class Meta:
         model = OrderStatusEvent
-        fields = ["field", "to", "changed_by", "at"]
+        fields = ["field", "to", "changed_by", "at", "note"]
         read_only_fields = fields
 
     def get_fields(self):
         # `from` is a Python keyword, so it cannot be declared as a class attribute.
         fields = super().get_fields()
         fields["from"] = serializers.CharField(source="from_status", read_only=True)
-        order = ["field", "from", "to", "changed_by", "at"]
+        order = ["field", "from", "to", "changed_by", "at", "note"]
         return {name: fields[name] for name in order}
 
 
@@ -263,7 +263,9 @@ class TrackingQuerySerializer(Serializer):
 class OrderStatusUpdateSerializer(serializers.ModelSerializer):
     """The body of `PATCH /api/admin/orders/{id}/status`: any non-empty subset of its fields.
 
-    Field rules (status spellings, `tracking_notes` length, null) come from the model.
+    Field rules (status spellings, `tracking_notes` length, null) come from the model;
+    which status changes an order may take, from the lifecycle (`orders.lifecycle`),
+    judged by the status service.
     """
 
     schema_rules = {
@@ -287,6 +289,13 @@ class OrderStatusUpdateSerializer(serializers.ModelSerializer):
         help_text=f"Up to {Order._meta.get_field('tracking_notes').max_length} characters, "
         "or null (or empty) to clear them.",
     )
+    note = StringField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Why: recorded with each status change in `history`, and required (from "
+        "a superuser) to reopen a Delivered or Cancelled order.",
+    )
 
     class Meta:
         model = Order
@@ -296,14 +305,14 @@ class OrderStatusUpdateSerializer(serializers.ModelSerializer):
             "delivery_status",
             "estimated_delivery",
             "tracking_notes",
+            "note",
         ]
         extra_kwargs = {
             "estimated_delivery": {"help_text": "`YYYY-MM-DD`, or null to clear it."},
         }
 
     def validate(self, attrs):
-        if not attrs:
-            raise serializers.ValidationError(
-                f"Send at least one of: {', '.join(self.Meta.fields)}."
-            )
+        changing = [name for name in self.Meta.fields if name != "note"]
+        if not set(attrs) & set(changing):
+            raise serializers.ValidationError(f"Send at least one of: {', '.join(changing)}.")
         return attrs

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from beautique.httpcache import bump_version
 from catalog.models import Product, ProductImage
-from orders import summaries
+from orders import lifecycle, summaries
 from orders.models import (
     MAX_LINE_QUANTITY,
     MAX_ORDER_LINES,
@@ -473,39 +473,61 @@ class StatusUpdate(NamedTuple):
 
 
 def change_order_status(
-    *, order: Order, changed_by=None, at: datetime.datetime | None = None, **changes
+    *,
+    order: Order,
+    changed_by=None,
+    at: datetime.datetime | None = None,
+    note: str = "",
+    **changes,
 ) -> Order:
     """Apply `changes` to `order` and record every status that actually changed.
 
     `changes` may hold `payment_status`, `order_status`, `delivery_status`,
     `estimated_delivery` (a date or None) and `tracking_notes` (text or None); fields
-    not given are left alone. The order row is locked and re-read, so the recorded
-    "from" values are the stored ones even when `order` was edited in memory (as the
-    Django admin form does). Each changed status gets one `OrderStatusEvent` naming
-    `changed_by` (None for the system), dated `at` (default now). Returns the order as
-    saved.
+    not given are left alone. The statuses are judged as a whole by the order lifecycle
+    (`orders.lifecycle`) against the stored ones: a refused change raises a
+    `ValidationError` naming each refused field, its current value and what it may
+    become, and nothing is written. Reopening a Delivered or Cancelled order takes a
+    superuser `changed_by` and a `note`. The order row is locked and re-read, so the
+    judgment and the recorded "from" values use the stored statuses even when `order`
+    was edited in memory (as the Django admin form does). Each changed status gets one
+    `OrderStatusEvent` naming `changed_by` (None for the system), dated `at` (default
+    now), with `note`. Returns the order as saved.
     """
-    (saved,) = change_orders_status(orders=[order], changed_by=changed_by, at=at, **changes)
+    changes = _clean_status_changes(changes)
+    (saved,) = _save_status_updates(
+        [StatusUpdate(order, changes, at)], changed_by=changed_by, note=note
+    )
     return saved
 
 
 def change_orders_status(
     *, orders, changed_by=None, at: datetime.datetime | None = None, **changes
-) -> list[Order]:
+) -> tuple[list[Order], dict[Order, str]]:
     """`change_order_status` for many orders at once (the admin's list actions): the same
-    `changes` for each of `orders`, in a fixed number of queries. Returns them as saved."""
+    `changes` for each of `orders`, in a fixed number of queries. The orders the
+    lifecycle does not let move are skipped. Returns the orders moved (as saved) and
+    the skipped ones with why."""
     changes = _clean_status_changes(changes)
-    return _save_status_updates(
-        [StatusUpdate(order, changes, at) for order in orders], changed_by=changed_by
+    skipped: dict[Order, str] = {}
+    saved = _save_status_updates(
+        [StatusUpdate(order, changes, at) for order in orders],
+        changed_by=changed_by,
+        skipped=skipped,
     )
+    return [order for order in saved if order not in skipped], skipped
 
 
-def apply_status_updates(*, updates: list[StatusUpdate], changed_by=None) -> list[Order]:
+def apply_status_updates(
+    *, updates: list[StatusUpdate], changed_by=None, note: str = ""
+) -> list[Order]:
     """Apply each order's own changes, dated each its own time (imports, demo data).
 
     The updates are applied in the given order, so one order may appear several times
     to walk it through its steps (Paid, then Verified ...), each step recorded with its
-    own time. Invalid values raise a `ValidationError` naming `updates.<i>.<field>`, and
+    own time, and `changed_by` and `note` as for `change_order_status`. Invalid values,
+    and changes the lifecycle (`orders.lifecycle`) refuses,
+    raise a `ValidationError` naming `updates.<i>.<field>`, and
     nothing is written. Returns the orders as saved, one per update.
     """
     cleaned, errors = [], {}
@@ -516,7 +538,7 @@ def apply_status_updates(*, updates: list[StatusUpdate], changed_by=None) -> lis
             errors.update(_prefixed(f"updates.{index}", error))
     if errors:
         raise ValidationError(errors)
-    return _save_status_updates(cleaned, changed_by=changed_by)
+    return _save_status_updates(cleaned, changed_by=changed_by, note=note, prefix="updates.")
 
 
 def _changed_values(order: Order, changes: dict) -> dict:
@@ -524,10 +546,22 @@ def _changed_values(order: Order, changes: dict) -> dict:
     return {name: value for name, value in changes.items() if getattr(order, name) != value}
 
 
-def _save_status_updates(updates: list[StatusUpdate], *, changed_by) -> list[Order]:
+def _save_status_updates(
+    updates: list[StatusUpdate],
+    *,
+    changed_by,
+    note: str = "",
+    skipped: dict | None = None,
+    prefix: str = "",
+) -> list[Order]:
     """Write checked updates: the orders are locked and re-read in one query (in pk
-    order, so two concurrent batches cannot deadlock), every status that actually
-    changes gets an event, and the changed orders and the events are written in bulk."""
+    order, so two concurrent batches cannot deadlock), each update is judged by the
+    lifecycle against the stored statuses, every status that actually changes gets an
+    event, and the changed orders and the events are written in bulk.
+
+    A refused update raises a `ValidationError` (its fields prefixed by `prefix` and
+    the update's index, when `prefix` is given) and nothing is written; with `skipped`,
+    it is left out and recorded there instead (order: why)."""
     if not updates:
         return []
     with transaction.atomic():
@@ -543,9 +577,31 @@ def _save_status_updates(updates: list[StatusUpdate], *, changed_by) -> list[Ord
         now = timezone.now()
         before = summaries.status_snapshot(locked.values())
         events, fields, changed_orders = [], set(), {}
-        for update in updates:
+        may_reopen = bool(note.strip()) and getattr(changed_by, "is_superuser", False)
+        for index, update in enumerate(updates):
             order = locked[update.order.pk]
-            changed = _changed_values(order, update.changes)
+            try:
+                statuses = lifecycle.judge(
+                    {field: getattr(order, field) for field in lifecycle.FIELDS},
+                    {
+                        name: value
+                        for name, value in update.changes.items()
+                        if name in STATUS_CHOICES
+                    },
+                    may_reopen=may_reopen,
+                )
+            except lifecycle.Refused as refused:
+                if skipped is None:
+                    label = f"{prefix}{index}." if prefix else ""
+                    raise ValidationError(
+                        {f"{label}{field}": [why] for field, why in refused.problems.items()}
+                    ) from refused
+                skipped[update.order] = " ".join(refused.problems.values())
+                continue
+            others = {
+                name: value for name, value in update.changes.items() if name not in STATUS_CHOICES
+            }
+            changed = _changed_values(order, {**others, **statuses})
             if not changed:
                 continue
             at = update.at or now
@@ -557,6 +613,7 @@ def _save_status_updates(updates: list[StatusUpdate], *, changed_by) -> list[Ord
                     to_status=changed[name],
                     changed_by=changed_by,
                     created_at=at,
+                    note=note.strip(),
                 )
                 for name in STATUS_CHOICES
                 if name in changed

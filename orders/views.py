@@ -169,8 +169,12 @@ class StaffOrderStatusView(APIView):
     @extend_schema(
         tags=["staff: orders"],
         summary="Update an order's status",
-        description="Any non-empty subset of the fields. Every status that actually "
-        "changes is recorded in `history` with the staff user and time.",
+        description="Any non-empty subset of the fields. The statuses are judged as a "
+        "whole by the order lifecycle (see docs/api.md): a refused change is a 422 naming "
+        "each refused field, its current value and the values it may take from there, and "
+        "nothing is changed; setting the order or the delivery Delivered sets the other. "
+        "Every status that actually changes is recorded in `history` with the staff user, "
+        "the time and the `note`.",
         parameters=[ORDER_REFERENCE_PARAMETER],
         request=OrderStatusUpdateSerializer,
         responses={200: OrderDetailWithHistorySerializer},

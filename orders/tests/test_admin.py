@@ -195,23 +195,32 @@ def test_filters_by_status_method_and_order_date(store_staff_client):
     ) == ["BQ-20261120-001"]
 
 
+PAID = {"payment_status": "Verified"}
+
+
 @pytest.mark.parametrize(
-    ("action", "field", "value"),
+    ("action", "field", "value", "start", "also"),
     [
-        ("mark_payment_paid", "payment_status", "Paid"),
-        ("mark_payment_verified", "payment_status", "Verified"),
-        ("set_status_processing", "order_status", "Processing"),
-        ("set_status_ready", "order_status", "Ready"),
-        ("set_status_delivered", "order_status", "Delivered"),
-        ("set_status_cancelled", "order_status", "Cancelled"),
+        ("mark_payment_paid", "payment_status", "Paid", {}, []),
+        ("mark_payment_verified", "payment_status", "Verified", {}, []),
+        ("set_status_processing", "order_status", "Processing", PAID, []),
+        ("set_status_ready", "order_status", "Ready", PAID, []),
+        (
+            "set_status_delivered",
+            "order_status",
+            "Delivered",
+            {**PAID, "order_status": "Ready", "delivery_status": "Out for Delivery"},
+            [("delivery_status", "Out for Delivery", "Delivered", "shopkeeper")],
+        ),
+        ("set_status_cancelled", "order_status", "Cancelled", {}, []),
     ],
 )
 def test_status_actions_go_through_the_status_service_with_the_staff_member(
-    store_staff_client, action, field, value
+    store_staff_client, action, field, value, start, also
 ):
-    first = OrderFactory()
-    second = OrderFactory()
-    untouched = OrderFactory()
+    first = OrderFactory(**start)
+    second = OrderFactory(**start)
+    untouched = OrderFactory(**start)
     initial = getattr(first, field)
 
     response = run_action(store_staff_client, action, [first, second])
@@ -220,7 +229,7 @@ def test_status_actions_go_through_the_status_service_with_the_staff_member(
     for order in (first, second):
         order.refresh_from_db()
         assert getattr(order, field) == value
-        assert history(order) == [(field, initial, value, "shopkeeper")]
+        assert sorted(history(order)) == sorted([(field, initial, value, "shopkeeper"), *also])
     untouched.refresh_from_db()
     assert getattr(untouched, field) == initial
     assert history(untouched) == []

@@ -157,7 +157,9 @@ def test_batched_writes_show_on_the_next_read(staff_client, placed, committed):
     committed(lambda: place_orders(requests=[request]))
     assert staff_client.get(DASHBOARD).json()["total_orders"] == 2
 
-    committed(lambda: change_order_status(order=placed, order_status="Processing"))
+    committed(
+        lambda: change_order_status(order=placed, payment_status="Paid", order_status="Processing")
+    )
     assert staff_client.get(DASHBOARD).json()["orders_by_status"]["processing"] == 1
 
 

@@ -408,6 +408,7 @@ def test_detail_by_uuid_answers_the_order_with_items_and_history(staff_client, s
                 "to": "Paid",
                 "changed_by": None,
                 "at": "2026-11-21T12:00:00+05:00",
+                "note": "",
             },
             {
                 "field": "order_status",
@@ -415,6 +416,7 @@ def test_detail_by_uuid_answers_the_order_with_items_and_history(staff_client, s
                 "to": "Processing",
                 "changed_by": "staffer",
                 "at": "2026-11-21T13:00:00+05:00",
+                "note": "",
             },
         ],
     }
@@ -526,6 +528,7 @@ def test_patch_changes_statuses_and_records_each_with_the_staff_user(staff_user)
             "to": "Paid",
             "changed_by": "staffer",
             "at": "2026-11-22T09:00:00+05:00",
+            "note": "",
         },
         {
             "field": "order_status",
@@ -533,6 +536,7 @@ def test_patch_changes_statuses_and_records_each_with_the_staff_user(staff_user)
             "to": "Processing",
             "changed_by": "staffer",
             "at": "2026-11-22T09:00:00+05:00",
+            "note": "",
         },
     ]
     order.refresh_from_db()
@@ -550,7 +554,7 @@ def test_patch_changes_statuses_and_records_each_with_the_staff_user(staff_user)
 
 
 def test_patch_by_order_id_records_who_made_each_change(staff_user, django_user_model):
-    order = make_order(order_id="BQ-20261121-007")
+    order = make_order(order_id="BQ-20261121-007", payment_status="Verified", order_status="Ready")
     manager = django_user_model.objects.create_user(
         username="manager", password="Sturdy-pass-2026", is_staff=True
     )
@@ -575,13 +579,15 @@ def test_patch_by_order_id_records_who_made_each_change(staff_user, django_user_
             "to": "In Progress",
             "changed_by": "staffer",
             "at": "2026-11-22T09:00:00+05:00",
+            "note": "",
         },
         {
             "field": "order_status",
-            "from": "Received",
+            "from": "Ready",
             "to": "Delivered",
             "changed_by": "manager",
             "at": "2026-11-23T09:00:00+05:00",
+            "note": "",
         },
         {
             "field": "delivery_status",
@@ -589,11 +595,12 @@ def test_patch_by_order_id_records_who_made_each_change(staff_user, django_user_
             "to": "Delivered",
             "changed_by": "manager",
             "at": "2026-11-23T09:00:00+05:00",
+            "note": "",
         },
     ]
     assert history_rows(order) == [
         ("delivery_status", "Not Started", "In Progress", "staffer"),
-        ("order_status", "Received", "Delivered", "manager"),
+        ("order_status", "Ready", "Delivered", "manager"),
         ("delivery_status", "In Progress", "Delivered", "manager"),
     ]
 

@@ -29,21 +29,21 @@ def test_each_changed_status_is_recorded_once_with_who_changed_it():
     saved = change_order_status(
         order=order,
         changed_by=hina,
-        delivery_status="In Progress",
+        delivery_status="Not Started",
         payment_status="Paid",
-        order_status="Received",
+        order_status="Processing",
     )
 
     assert (saved.payment_status, saved.order_status, saved.delivery_status) == (
         "Paid",
-        "Received",
-        "In Progress",
+        "Processing",
+        "Not Started",
     )
     stored = Order.objects.get(pk=order.pk)
-    assert (stored.payment_status, stored.delivery_status) == ("Paid", "In Progress")
+    assert (stored.payment_status, stored.order_status) == ("Paid", "Processing")
     assert events(order) == [
         ("payment_status", "Pending", "Paid", "hina"),
-        ("delivery_status", "Not Started", "In Progress", "hina"),
+        ("order_status", "Received", "Processing", "hina"),
     ]
 
 
@@ -59,7 +59,7 @@ def test_repeating_the_same_values_records_nothing():
 
 
 def test_the_from_value_is_the_stored_one_even_if_the_instance_was_edited():
-    order = OrderFactory()
+    order = OrderFactory(payment_status="Paid")
     order.order_status = "Ready"  # as a Django admin form does before saving
 
     change_order_status(order=order, order_status="Ready")
@@ -128,7 +128,7 @@ def test_invalid_values_are_refused_naming_the_field(changes, errors):
 
 
 def test_history_for_staff_lists_changes_oldest_first_with_usernames():
-    order = OrderFactory()
+    order = OrderFactory(payment_status="Paid")
     hina = StaffFactory(username="hina")
     change_order_status(order=order, changed_by=hina, order_status="Processing")
     change_order_status(order=order, order_status="Cancelled")
@@ -138,8 +138,20 @@ def test_history_for_staff_lists_changes_oldest_first_with_usernames():
     assert [
         {key: value for key, value in change.items() if key != "at"} for change in data["history"]
     ] == [
-        {"field": "order_status", "from": "Received", "to": "Processing", "changed_by": "hina"},
-        {"field": "order_status", "from": "Processing", "to": "Cancelled", "changed_by": None},
+        {
+            "field": "order_status",
+            "from": "Received",
+            "to": "Processing",
+            "changed_by": "hina",
+            "note": "",
+        },
+        {
+            "field": "order_status",
+            "from": "Processing",
+            "to": "Cancelled",
+            "changed_by": None,
+            "note": "",
+        },
     ]
-    assert list(data["history"][0]) == ["field", "from", "to", "changed_by", "at"]
+    assert list(data["history"][0]) == ["field", "from", "to", "changed_by", "at", "note"]
     assert list(data)[-1] == "history"

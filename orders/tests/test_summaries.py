@@ -37,7 +37,7 @@ from orders.services import (
     place_order,
     place_orders,
 )
-from orders.tests.factories import OrderFactory, OrderItemFactory
+from orders.tests.factories import OrderFactory, OrderItemFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -184,15 +184,23 @@ def test_summaries_follow_placements_and_every_kind_of_status_change(products):
     assert_summaries_match_the_orders()
 
     # Cancelling the day's latest silk line makes the earlier one the latest counted.
+    owner = StaffFactory(username="owner", is_superuser=True)
     change_order_status(order=third, order_status=OrderStatus.CANCELLED)
     assert_summaries_match_the_orders()
-    change_order_status(order=third, order_status=OrderStatus.PROCESSING)
+    change_order_status(
+        order=third, order_status=OrderStatus.RECEIVED, changed_by=owner, note="Reinstated"
+    )
     assert_summaries_match_the_orders()
 
     change_orders_status(
         orders=[second, third, *batch], order_status=OrderStatus.CANCELLED, tracking_notes="Gone"
     )
     assert_summaries_match_the_orders()
+    for reopened in (second, batch[0]):
+        change_order_status(
+            order=reopened, order_status=OrderStatus.RECEIVED, changed_by=owner, note="Back"
+        )
+    change_orders_status(orders=[second, batch[0]], payment_status=PaymentStatus.PAID)
     change_orders_status(orders=[second, batch[0]], order_status=OrderStatus.READY)
     assert_summaries_match_the_orders()
 
@@ -207,11 +215,13 @@ def test_summaries_follow_placements_and_every_kind_of_status_change(products):
             StatusUpdate(batch[0], {"order_status": OrderStatus.READY}, karachi(11, 3) + hour),
             StatusUpdate(batch[1], {"order_status": OrderStatus.RECEIVED}, karachi(11, 3)),
             StatusUpdate(
-                batch[1],
+                second,
                 {"delivery_status": DeliveryStatus.DELIVERED, "payment_status": "Verified"},
                 karachi(11, 4),
             ),
-        ]
+        ],
+        changed_by=owner,
+        note="Corrections",
     )
     assert_summaries_match_the_orders()
 
@@ -264,7 +274,12 @@ def test_the_top_products_name_follows_the_latest_line_still_counted(products):
     assert top_name() == "Silk Maxi Dress Deluxe"
     change_order_status(order=renamed, order_status=OrderStatus.CANCELLED)
     assert top_name() == first_name
-    change_order_status(order=renamed, order_status=OrderStatus.RECEIVED)
+    change_order_status(
+        order=renamed,
+        order_status=OrderStatus.RECEIVED,
+        changed_by=StaffFactory(is_superuser=True),
+        note="Reinstated",
+    )
     assert top_name() == "Silk Maxi Dress Deluxe"
 
 

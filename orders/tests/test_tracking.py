@@ -171,7 +171,8 @@ def test_the_timeline_follows_status_changes_oldest_first(api_client, order, cle
             order=order, changed_by=clerk, order_status="Ready", delivery_status="In Progress"
         )
     with time_machine.travel(datetime.datetime(2026, 11, 24, 6, 0, tzinfo=UTC), tick=False):
-        change_order_status(order=order, delivery_status="Delivered", order_status="Delivered")
+        change_order_status(order=order, payment_status="Verified")
+        change_order_status(order=order, delivery_status="Delivered")
 
     timeline = track(api_client, order.order_id, "+923001234567").json()["timeline"]
 
@@ -180,6 +181,7 @@ def test_the_timeline_follows_status_changes_oldest_first(api_client, order, cle
         {"field": "order_status", "status": "Processing", "at": "2026-11-21T14:30:00+05:00"},
         {"field": "order_status", "status": "Ready", "at": "2026-11-23T11:00:00+05:00"},
         {"field": "delivery_status", "status": "In Progress", "at": "2026-11-23T11:00:00+05:00"},
+        {"field": "payment_status", "status": "Verified", "at": "2026-11-24T11:00:00+05:00"},
         {"field": "order_status", "status": "Delivered", "at": "2026-11-24T11:00:00+05:00"},
         {"field": "delivery_status", "status": "Delivered", "at": "2026-11-24T11:00:00+05:00"},
     ]
@@ -195,10 +197,10 @@ def test_a_new_order_has_an_empty_timeline(api_client):
 def test_the_query_count_does_not_grow_with_items_or_history(api_client, clerk):
     small = OrderFactory(phone="03001111111")
     OrderItemFactory(order=small)
-    large = OrderFactory(phone="03002222222")
+    large = OrderFactory(phone="03002222222", payment_status="Verified")
     for _ in range(20):
         OrderItemFactory(order=large)
-    for status in ["Processing", "Ready", "Delivered"]:
+    for status in ["Processing", "Ready", "Cancelled"]:
         change_order_status(order=large, changed_by=clerk, order_status=status)
 
     with CaptureQueriesContext(connection) as small_queries:
