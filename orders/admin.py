@@ -43,7 +43,8 @@ def status_badge(value: str):
 
 def whatsapp_url(order: Order) -> str | None:
     """A wa.me link to the customer's WhatsApp (or phone) with a message naming the order."""
-    digits = canonical_phone_or_none(order.whatsapp) or order.phone_digits
+    # Only a number the numbering plans recognise: never a guess at a stored one.
+    digits = canonical_phone_or_none(order.whatsapp) or canonical_phone_or_none(order.phone)
     if not digits:
         return None
     message = (

@@ -1,19 +1,22 @@
 """Phone numbers as customers type them, and the one canonical form they are matched on.
 
 Customers write the same number many ways (`03001234567`, `+92 300 1234567`,
-`0300-1234567`, `923001234567`, `00923001234567`). Tracking and staff search compare
-the canonical form: the full international number as digits only, country code first
-(`923001234567`). Pakistan (+92) is the store's home country, so a number starting
-with a single `0` is a Pakistani national number, and `00` is the international
-dialling prefix.
+`0300-1234567`, `923001234567`, `00923001234567`, in Urdu digits too). Tracking and
+staff search compare the canonical form: the E.164 number as digits, country code
+first (`923001234567`). The numbering rules are Google's libphonenumber's
+(`phonenumbers`), with Pakistan as the home region: a number without `+` or `00` is
+read as Pakistani, and one that is not a valid Pakistani number is refused with a
+request for its country code (a UK mobile typed nationally, `07911 123456`, is not
+quietly turned into a wrong Pakistani one).
 """
 
 import re
 import unicodedata
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 
-HOME_COUNTRY_CODE = "92"
+HOME_REGION = "PK"
 MIN_DIGITS = 10
 MAX_DIGITS = 15
 
@@ -22,6 +25,11 @@ _NOTATION = re.compile(r"\+?[0-9\s().-]+", re.ASCII)
 _NOT_DIGIT = re.compile(r"[^0-9]")
 
 LENGTH_MESSAGE = f"Phone must be {MIN_DIGITS}-{MAX_DIGITS} digits"
+INVALID_MESSAGE = "Phone is not a valid phone number"
+NATIONAL_MESSAGE = (
+    "Phone is not a valid Pakistani number: for a number from another country, add the "
+    "country code (+44 7911 123456)"
+)
 
 
 _SEPARATORS = r"[\s().-]*"
@@ -32,10 +40,11 @@ PHONE_PATTERN = (
     rf"|0{_SEPARATORS}[1-9]{_SEPARATORS}(?:[0-9]{_SEPARATORS}){{8,12}}"
     rf"|[1-9]{_SEPARATORS}(?:[0-9]{_SEPARATORS}){{9,14}}))$"
 )
-"""`canonical_phone`'s rules as a regular expression, for the OpenAPI schema (ASCII digits
-only; at most 32 characters once trimmed, as the API's phone fields): `+` and a country
-code not starting with 0, then 10-15 digits in all; or `00` and 10-13 more digits; or a
-national `0` and 9-13 more; or 10-15 digits."""
+"""How `canonical_phone` lets a number be written, as a regular expression for the OpenAPI
+schema (ASCII digits only; at most 32 characters once trimmed, as the API's phone
+fields): `+` and a country code not starting with 0, then 10-15 digits in all; or `00`
+and 10-13 more digits; or a national `0` and 9-13 more; or 10-15 digits. Whether the
+number is one in use is for the numbering plans (`phonenumbers`): the API's 422."""
 
 
 def ascii_digits(text: str) -> str:
@@ -49,10 +58,11 @@ def digits_only(text: str) -> str:
 
 
 def canonical_phone(value: str) -> str:
-    """The international digits of `value` (`923001234567`), or a `ValidationError` saying why not.
+    """The E.164 digits of `value` (`923001234567`), or a `ValidationError` saying why not.
 
     `value` must be 10-15 digits made of digits, spaces, hyphens, dots, parentheses
-    and one leading `+`.
+    and one leading `+`, and a valid number: Pakistani, or of the country its `+` or
+    `00` prefix names.
     """
     text = ascii_digits(value).strip()
     if not _NOTATION.fullmatch(text):
@@ -63,18 +73,16 @@ def canonical_phone(value: str) -> str:
     digits = digits_only(text)
     if not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
         raise ValidationError(LENGTH_MESSAGE, code="invalid")
-
-    if text.startswith("+"):
-        if digits.startswith("0"):
-            raise ValidationError("A country code cannot start with 0", code="invalid")
-        international = digits
-    elif digits.startswith("00"):
-        international = digits[2:]
-    elif digits.startswith("0"):
-        international = HOME_COUNTRY_CODE + digits[1:]
-    else:
-        international = digits
-
+    try:
+        number = phonenumbers.parse(text, HOME_REGION)
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(INVALID_MESSAGE, code="invalid") from error
+    if not phonenumbers.is_valid_number(number):
+        international = text.startswith("+") or digits.startswith("00")
+        raise ValidationError(
+            INVALID_MESSAGE if international else NATIONAL_MESSAGE, code="invalid"
+        )
+    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
     if not MIN_DIGITS <= len(international) <= MAX_DIGITS:
         raise ValidationError(LENGTH_MESSAGE, code="invalid")
     return international

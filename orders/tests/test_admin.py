@@ -432,3 +432,11 @@ def test_orders_cannot_be_added_or_deleted_in_the_admin(request, who):
         "export_csv",
     ]
     assert Order.objects.filter(pk=order.pk).exists()
+
+
+def test_no_whatsapp_link_for_a_number_the_numbering_plans_do_not_recognise(store_staff_client):
+    order = OrderFactory(phone="07911 123456", whatsapp="07911 123456", phone_digits="927911123456")
+
+    page = store_staff_client.get(f"/admin/orders/order/{order.pk}/change/").text
+
+    assert "wa.me/927911123456" not in page

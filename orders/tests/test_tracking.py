@@ -120,7 +120,7 @@ def test_the_order_id_may_be_typed_in_lower_case(api_client, order):
     ("order_id", "phone"),
     [
         ("BQ-20261121-001", "03001234568"),  # another number
-        ("BQ-20261121-001", "3001234567"),  # not the same digits in any notation
+        ("BQ-20261121-001", "03001234560"),  # one digit off
         ("BQ-20261121-001", "+1 300 123 4567"),  # same national digits, another country
         ("BQ-20261121-001", "not a phone"),
         ("BQ-20261121-002", "03001234567"),  # unknown id

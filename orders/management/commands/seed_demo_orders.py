@@ -43,13 +43,16 @@ PAKISTAN_CITIES = [
     ("Quetta", 2), ("Sialkot", 3),
 ]  # fmt: skip
 # City, country, a phone in that country's usual notation (digits filled in below).
+# Numbers valid by libphonenumber's plan for each country (orders.phone checks them).
 ABROAD = [
     ("Dubai", "United Arab Emirates", "+971 50 {3} {4}"),
-    ("London", "United Kingdom", "+44 7{3} {6}"),
-    ("Toronto", "Canada", "+1-416-{3}-{4}"),
-    ("Houston", "United States", "+1 (713) {3}-{4}"),
+    ("London", "United Kingdom", "+44 78{2} {6}"),
+    ("Toronto", "Canada", "+1-416-6{2}-{4}"),
+    ("Houston", "United States", "+1 (713) 6{2}-{4}"),
 ]
-PAKISTAN_PHONE_NOTATIONS = ["03{2}-{7}", "03{2}{7}", "+92 3{2} {7}", "+92-3{2}-{7}"]
+PAKISTAN_PHONE_NOTATIONS = ["03{m}-{7}", "03{m}{7}", "+92 3{m} {7}", "+92-3{m}-{7}"]
+PAKISTAN_MOBILE_PREFIXES = [f"{n:02d}" for n in range(50) if n != 38]
+"""The mobile network codes 300-349 (338 is not in use), written after the 3."""
 STREETS = ["Street 4", "Main Boulevard", "Khayaban-e-Ittehad", "Canal Road", "Jinnah Avenue"]
 AREAS = [
     "Gulshan-e-Iqbal", "DHA Phase 6", "Model Town", "F-7/2", "Bahria Town", "Johar Town",
@@ -107,8 +110,11 @@ def digits(rng: random.Random, count: int) -> str:
 
 
 def phone_number(rng: random.Random, pattern: str) -> str:
-    """Fill `{n}` placeholders of `pattern` with n random digits."""
-    return pattern.format(*(digits(rng, n) for n in range(8)))
+    """Fill `{n}` placeholders of `pattern` with n random digits, and `{m}` with a
+    Pakistani mobile network code."""
+    return pattern.format(
+        *(digits(rng, n) for n in range(8)), m=rng.choice(PAKISTAN_MOBILE_PREFIXES)
+    )
 
 
 def demo_customer(rng: random.Random) -> tuple[dict, str]:
@@ -123,7 +129,7 @@ def demo_customer(rng: random.Random) -> tuple[dict, str]:
         city = rng.choices(*zip(*PAKISTAN_CITIES, strict=True))[0]
         country = "Pakistan"
         phone = phone_number(rng, rng.choice(PAKISTAN_PHONE_NOTATIONS))
-        whatsapp = phone if rng.random() < 0.8 else phone_number(rng, "+92 3{2} {7}")
+        whatsapp = phone if rng.random() < 0.8 else phone_number(rng, "+92 3{m} {7}")
         method = rng.choices([PaymentMethod.EASYPAISA, PaymentMethod.MEEZAN_BANK], [3, 2])[0]
     customer = {
         "customer_name": name,
