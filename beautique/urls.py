@@ -11,7 +11,6 @@ from drf_spectacular.views import (
 )
 
 from beautique.health import health
-from beautique.media import serve_media
 from beautique.routing import route
 
 # ReDoc adds its styles as inline <style> elements, some while its script loads, before
@@ -42,7 +41,7 @@ urlpatterns = [
 
 # Pictures on local disk are served by the app, in production too; Cloudinary serves its own.
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
-    urlpatterns += [re_path(r"^media/(?P<path>.+)$", serve_media, name="media")]
+    urlpatterns += [path("", include("catalog.media_urls"))]
 
 handler400 = "beautique.errors.bad_request"
 handler403 = "beautique.errors.permission_denied"
