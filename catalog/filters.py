@@ -13,17 +13,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
 from catalog.models import Product, Size
-
-PRODUCT_ORDERINGS = {
-    "newest": ("-created_at", "-id"),
-    "price": ("effective_price", "-created_at", "-id"),
-    "-price": ("-effective_price", "-created_at", "-id"),
-    "name": ("name", "-created_at", "-id"),
-    "-name": ("-name", "-created_at", "-id"),
-}
-"""`ordering` values and the columns behind them; `id` last so pages never overlap."""
-
-DEFAULT_PRODUCT_ORDERING = PRODUCT_ORDERINGS["newest"]
+from catalog.selectors import PRODUCT_ORDERINGS
 
 ORDERING_CHOICES = [
     ("newest", "Newest first"),

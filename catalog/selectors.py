@@ -2,8 +2,18 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from catalog.filters import DEFAULT_PRODUCT_ORDERING
 from catalog.models import Category, Product, ProductImage
+
+PRODUCT_ORDERINGS = {
+    "newest": ("-created_at", "-id"),
+    "price": ("effective_price", "-created_at", "-id"),
+    "-price": ("-effective_price", "-created_at", "-id"),
+    "name": ("name", "-created_at", "-id"),
+    "-name": ("-name", "-created_at", "-id"),
+}
+"""`ordering` values and the columns behind them; `id` last so pages never overlap."""
+
+DEFAULT_PRODUCT_ORDERING = PRODUCT_ORDERINGS["newest"]
 
 
 def with_product_relations(queryset: QuerySet[Product]) -> QuerySet[Product]:

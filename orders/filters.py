@@ -11,16 +11,7 @@ from django_filters import rest_framework as filters
 
 from orders.models import DeliveryStatus, Order, OrderStatus, PaymentMethod, PaymentStatus
 from orders.phone import canonical_phone_or_none, digits_only
-
-STAFF_ORDER_ORDERINGS = {
-    "-created_at": ("-created_at", "-id"),
-    "created_at": ("created_at", "id"),
-    "total_amount": ("total_amount", "-created_at", "-id"),
-    "-total_amount": ("-total_amount", "-created_at", "-id"),
-}
-"""`ordering` values and the columns behind them; `id` last so pages never overlap."""
-
-DEFAULT_STAFF_ORDER_ORDERING = STAFF_ORDER_ORDERINGS["-created_at"]
+from orders.selectors import STAFF_ORDER_ORDERINGS
 
 # A search term with fewer digits than this is not looked for in phone numbers: "BQ-2026"
 # or "Flat 3" would otherwise match a great many of them.

@@ -4,9 +4,18 @@ import uuid
 
 from django.db.models import Prefetch, QuerySet
 
-from orders.filters import DEFAULT_STAFF_ORDER_ORDERING
 from orders.models import Order, OrderStatusEvent
 from orders.phone import canonical_phone_or_none
+
+STAFF_ORDER_ORDERINGS = {
+    "-created_at": ("-created_at", "-id"),
+    "created_at": ("created_at", "id"),
+    "total_amount": ("total_amount", "-created_at", "-id"),
+    "-total_amount": ("-total_amount", "-created_at", "-id"),
+}
+"""`ordering` values and the columns behind them; `id` last so pages never overlap."""
+
+DEFAULT_STAFF_ORDER_ORDERING = STAFF_ORDER_ORDERINGS["-created_at"]
 
 
 def orders_with_details() -> QuerySet[Order]:
