@@ -13,10 +13,11 @@ from django.contrib import admin
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 
 from accounts.forms import LockoutAdminAuthenticationForm
 from analytics import services as analytics
+from beautique.money import format_money
 from orders.models import OrderStatus, PaymentStatus
 
 DASHBOARD_RECENT_ORDERS = 10
@@ -101,7 +102,7 @@ def daily_chart(days: list[analytics.DayFigures]) -> dict:
                 height=round(height, 1),
                 title=(
                     f"{date_format(day.date, 'D j M')}: {day.orders} order{pluralize(day.orders)}, "
-                    f"PKR {number_format(day.revenue, 0, force_grouping=True)} revenue"
+                    f"PKR {format_money(day.revenue, whole=True)} revenue"
                 ),
             )
         )
@@ -182,7 +183,7 @@ def dashboard_context() -> dict:
         DashboardCard(
             key="revenue-this-month",
             label="Revenue this month",
-            value=f"PKR {number_format(this_month.total_revenue, 0, force_grouping=True)}",
+            value=f"PKR {format_money(this_month.total_revenue, whole=True)}",
             hint=(
                 f"{this_month.revenue_orders} verified order{pluralize(this_month.revenue_orders)}"
                 f" in {date_format(today, 'F')}"

@@ -22,7 +22,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
-from orders.filters import check_date_range
 from orders.models import (
     DeliveryStatus,
     Order,
@@ -32,6 +31,7 @@ from orders.models import (
     PaymentStatus,
     ProductSalesSummary,
 )
+from orders.selectors import check_date_range
 from orders.summaries import product_sales_between
 
 DEFAULT_SERIES_DAYS = 30

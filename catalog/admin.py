@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from beautique.money import format_money
 from catalog.models import Category, Product, ProductImage, Size
 from catalog.selectors import with_product_relations
 from catalog.services import (
@@ -27,7 +28,6 @@ from catalog.services import (
     create_product,
     deactivate_product,
     delete_product,
-    format_money,
     update_product,
     validate_product_fields,
 )

@@ -16,6 +16,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Count, Max, Q
 
+from beautique.money import format_money
 from catalog.models import Category, Product, ProductImage, Size
 from catalog.uploads import check_image_files, delete_stored_files, store_images
 
@@ -115,12 +116,6 @@ def validate_product_fields(values: dict, *, product: Product | None = None) -> 
     if errors:
         raise ValidationError(errors)
     return cleaned
-
-
-def format_money(amount: Decimal) -> str:
-    """`12,500` or `12,500.50`: a price as a person writes it."""
-    text = f"{amount:,.2f}"
-    return text.removesuffix(".00")
 
 
 def prefixed(fail, field: str, message: str, item: int | None = None) -> None:

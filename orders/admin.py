@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from catalog.services import format_money
+from beautique.money import format_money
 from orders import lifecycle
 from orders.export import export_filename, orders_csv_response
 from orders.filters import phone_search

@@ -11,19 +11,11 @@ from django_filters import rest_framework as filters
 
 from orders.models import DeliveryStatus, Order, OrderStatus, PaymentMethod, PaymentStatus
 from orders.phone import canonical_phone_or_none, digits_only
-from orders.selectors import STAFF_ORDER_ORDERINGS
+from orders.selectors import STAFF_ORDER_ORDERINGS, check_date_range
 
 # A search term with fewer digits than this is not looked for in phone numbers: "BQ-2026"
 # or "Flat 3" would otherwise match a great many of them.
 MIN_PHONE_SEARCH_DIGITS = 4
-
-
-def check_date_range(start_date, end_date) -> None:
-    """A range of order dates (either end may be open): a start after the end is a
-    `ValidationError` naming `start_date`. The staff list, the export and the dashboard
-    share it."""
-    if start_date and end_date and start_date > end_date:
-        raise ValidationError({"start_date": ["start_date must not be after end_date."]})
 
 
 class StaffOrderFilterForm(forms.Form):

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 
 from orders.models import Order, OrderStatusEvent
@@ -59,3 +60,11 @@ def order_by_reference(reference: str, queryset: QuerySet[Order] | None = None) 
 def staff_orders() -> QuerySet[Order]:
     """Every order, newest first: the staff list and export before their filters."""
     return Order.objects.order_by(*DEFAULT_STAFF_ORDER_ORDERING)
+
+
+def check_date_range(start_date, end_date) -> None:
+    """A range of order dates (either end may be open): a start after the end is a
+    `ValidationError` naming `start_date`. The staff list, the export and the dashboard
+    share it."""
+    if start_date and end_date and start_date > end_date:
+        raise ValidationError({"start_date": ["start_date must not be after end_date."]})
