@@ -28,10 +28,11 @@ from catalog.services import (
     create_product,
     deactivate_product,
     delete_product,
+    store_product_images,
     update_product,
     validate_product_fields,
 )
-from catalog.uploads import check_image_files, delete_stored_files, store_images
+from catalog.uploads import check_image_files, delete_stored_files
 
 
 def thumbnail(image: ProductImage | None, css_class: str = "thumb"):
@@ -153,8 +154,8 @@ class ProductImageFormSet(forms.BaseInlineFormSet):
         kept = [
             form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        if len(kept) > Product.MAX_IMAGES:
-            raise ValidationError(f"A product can have at most {Product.MAX_IMAGES} images.")
+        if too_many := Product.too_many_images(len(kept)):
+            raise ValidationError(too_many)
         with_url = [form for form in kept if form.cleaned_data.get("url")]
         current = list(self.instance.images.all()) if self.instance.pk else []
         problems: list[tuple[forms.Form | None, str]] = []
@@ -171,15 +172,17 @@ class ProductImageFormSet(forms.BaseInlineFormSet):
             form.add_error("url", message)
 
     def save_new(self, form, commit=True):
-        """Store an upload like the API does (random name, checked format); URLs as usual."""
+        """Store an upload through the service the API uses (the product locked and its
+        pictures counted, a random name, the file removed again if the save fails);
+        URLs as usual."""
         if form.checked_image is None:
             return super().save_new(form, commit=commit)
-        rows, _stored = store_images(
+        (row,) = store_product_images(
             product=self.instance,
             images=[form.checked_image],
-            first_position=form.cleaned_data.get("position") or 0,
+            position=form.cleaned_data.get("position") or 0,
         )
-        return rows[0]
+        return row
 
     def delete_existing(self, obj, commit=True):
         names = [obj.image.name] if obj.image else []

@@ -117,6 +117,23 @@ class Product(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def too_many_images(cls, count: int, *, existing: int | None = None) -> str | None:
+        """Why a product cannot hold `count` images (None when it can); with `existing`,
+        `count` more are being added to the `existing` it holds. Every door (the API's
+        lists and uploads, the admin's pictures) asks here."""
+        if existing is None:
+            if count <= cls.MAX_IMAGES:
+                return None
+            return f"A product can have at most {cls.MAX_IMAGES} images."
+        room = cls.MAX_IMAGES - existing
+        if count <= room:
+            return None
+        return (
+            f"A product can have at most {cls.MAX_IMAGES} images: "
+            f"this one has {existing}, so {max(room, 0)} more can be added."
+        )
+
     @property
     def discount_percentage(self) -> int | None:
         if self.sale_price is None or not self.regular_price:

@@ -241,8 +241,8 @@ def clean_image_urls(value, *, current: list[ProductImage], fail) -> list[str]:
     if not isinstance(value, list):
         fail("Images must be a list of URLs.")
         return value
-    if len(value) > Product.MAX_IMAGES:
-        fail(f"A product can have at most {Product.MAX_IMAGES} images.")
+    if too_many := Product.too_many_images(len(value)):
+        fail(too_many)
     urls: list[str] = []
     for index, item in enumerate(value):
         url = item.strip() if isinstance(item, str) else ""
@@ -349,31 +349,36 @@ def add_product_images(*, product: Product, files, field: str = "images") -> lis
     """Append uploaded image files to a product, all or nothing.
 
     Every file is checked (size, and decoded as JPEG/PNG/WebP/GIF) before anything is
-    stored; a product may hold at most `Product.MAX_IMAGES` images. If storing or the
-    transaction fails part way, the files already stored are deleted again and no row
-    remains. Errors are keyed `field` / `field.<index>`. Raises `Product.DoesNotExist`
-    when the product has been deleted for good meanwhile.
+    stored, then stored by `store_product_images`. Errors are keyed `field` /
+    `field.<index>`.
     """
-    checked = check_image_files(files, field=field)
+    return store_product_images(
+        product=product, images=check_image_files(files, field=field), field=field
+    )
+
+
+def store_product_images(
+    *, product: Product, images: list, position: int | None = None, field: str = "images"
+) -> list[ProductImage]:
+    """Store checked images (`catalog.uploads.check_image_files`) as the product's
+    pictures, all or nothing: the API's uploads and the admin's pictures alike.
+
+    The product row is locked while its pictures are counted (a product may hold at
+    most `Product.MAX_IMAGES`) and the new ones are placed at `position` on, or after
+    its last one. If storing or the transaction fails part way, the files already
+    stored are deleted again and no row remains. Raises `Product.DoesNotExist` when the
+    product has been deleted for good meanwhile.
+    """
     stored: list[str] = []
     try:
         with transaction.atomic():
             product = Product.objects.select_for_update().get(pk=product.pk)
             summary = product.images.aggregate(count=Count("id"), last=Max("position"))
-            room = Product.MAX_IMAGES - summary["count"]
-            if len(checked) > room:
-                raise ValidationError(
-                    {
-                        field: [
-                            f"A product can have at most {Product.MAX_IMAGES} images: "
-                            f"this one has {summary['count']}, so {room} more can be added."
-                        ]
-                    }
-                )
-            first_position = 0 if summary["last"] is None else summary["last"] + 1
-            rows, stored = store_images(
-                product=product, images=checked, first_position=first_position
-            )
+            if too_many := Product.too_many_images(len(images), existing=summary["count"]):
+                raise ValidationError({field: [too_many]})
+            if position is None:
+                position = 0 if summary["last"] is None else summary["last"] + 1
+            rows, stored = store_images(product=product, images=images, first_position=position)
             product.save(update_fields=["updated_at"])
     except Exception:
         delete_stored_files(stored)

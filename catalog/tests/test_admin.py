@@ -7,7 +7,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
@@ -426,6 +426,35 @@ def test_saving_a_change_keeps_pictures_and_deletes_removed_uploads(
     assert (product.name, product.colors) == ("New Name", ["Maroon", "Emerald"])
     assert not product.images.exists()
     assert not default_storage.exists(stored_name)
+
+
+def test_an_uploaded_picture_is_removed_again_when_saving_it_fails(store_staff_client, monkeypatch):
+    """The admin stores pictures through the service the API uses: locked, counted, and
+    cleaned up when the save fails after the file was stored."""
+    product = ProductFactory()
+    save = Product.save
+
+    def failing_touch(self, *args, **kwargs):
+        if kwargs.get("update_fields") == ["updated_at"]:
+            raise DatabaseError("the database went away")
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Product, "save", failing_touch)
+    stored_before = (
+        set(default_storage.listdir("products")[1]) if default_storage.exists("products") else set()
+    )
+
+    with pytest.raises(DatabaseError):
+        store_staff_client.post(
+            f"{PRODUCTS_URL}{product.pk}/change/",
+            product_form(product, images=[{"image": png(), "position": "0"}]),
+        )
+
+    stored_after = (
+        set(default_storage.listdir("products")[1]) if default_storage.exists("products") else set()
+    )
+    assert stored_after == stored_before
+    assert not product.images.exists()
 
 
 # Actions
