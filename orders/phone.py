@@ -4,9 +4,9 @@ Customers write the same number many ways (`03001234567`, `+92 300 1234567`,
 `0300-1234567`, `923001234567`, `00923001234567`, in Urdu digits too). Tracking and
 staff search compare the canonical form: the E.164 number as digits, country code
 first (`923001234567`). The numbering rules are Google's libphonenumber's
-(`phonenumbers`), with Pakistan as the home region: a number without `+` or `00` is
-read as Pakistani, and one that is not a valid Pakistani number is refused with a
-request for its country code (a UK mobile typed nationally, `07911 123456`, is not
+(`phonenumbers`), with Pakistan as the home region: a number with `+` or `00` is read
+in the country it names, one without is read as Pakistani, and one that is not a
+valid Pakistani number is refused with a request for its country code (a UK mobile typed nationally, `07911 123456`, is not
 quietly turned into a wrong Pakistani one).
 """
 
@@ -61,8 +61,8 @@ def canonical_phone(value: str) -> str:
     """The E.164 digits of `value` (`923001234567`), or a `ValidationError` saying why not.
 
     `value` must be 10-15 digits made of digits, spaces, hyphens, dots, parentheses
-    and one leading `+`, and a valid number: Pakistani, or of the country its `+` or
-    `00` prefix names.
+    and one leading `+`: with `+` or `00`, a number of a length its country uses;
+    without, a valid Pakistani number.
     """
     text = ascii_digits(value).strip()
     if not _NOTATION.fullmatch(text):
@@ -73,15 +73,23 @@ def canonical_phone(value: str) -> str:
     digits = digits_only(text)
     if not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
         raise ValidationError(LENGTH_MESSAGE, code="invalid")
+    international = text.startswith("+") or digits.startswith("00")
+    if digits.startswith("00"):
+        # The international dialling prefix: what follows is a country code and number.
+        digits = digits[2:]
+        if len(digits) < MIN_DIGITS:
+            raise ValidationError(LENGTH_MESSAGE, code="invalid")
     try:
-        number = phonenumbers.parse(text, HOME_REGION)
+        number = phonenumbers.parse(f"+{digits}" if international else text, HOME_REGION)
     except phonenumbers.NumberParseException as error:
         raise ValidationError(INVALID_MESSAGE, code="invalid") from error
-    if not phonenumbers.is_valid_number(number):
-        international = text.startswith("+") or digits.startswith("00")
-        raise ValidationError(
-            INVALID_MESSAGE if international else NATIONAL_MESSAGE, code="invalid"
-        )
+    if international:
+        # Another country's plan may be newer than the library's: a number of a length
+        # that country uses is taken (the contract's `+1-555-123-4567` among them).
+        if not phonenumbers.is_possible_number(number):
+            raise ValidationError(INVALID_MESSAGE, code="invalid")
+    elif not phonenumbers.is_valid_number(number):
+        raise ValidationError(NATIONAL_MESSAGE, code="invalid")
     international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
     if not MIN_DIGITS <= len(international) <= MAX_DIGITS:
         raise ValidationError(LENGTH_MESSAGE, code="invalid")

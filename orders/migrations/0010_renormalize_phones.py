@@ -17,11 +17,19 @@ BATCH = 1000
 
 def e164_digits(text: str) -> str | None:
     text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+    text = text.strip()
+    typed = "".join(ch for ch in text if ch.isdigit())
+    international = text.startswith("+") or typed.startswith("00")
+    if typed.startswith("00"):
+        typed = typed[2:]
     try:
-        number = phonenumbers.parse(text.strip(), "PK")
+        number = phonenumbers.parse(f"+{typed}" if international else text, "PK")
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
+    if international:
+        if not phonenumbers.is_possible_number(number):
+            return None
+    elif not phonenumbers.is_valid_number(number):
         return None
     digits = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
     return digits if 10 <= len(digits) <= 15 else None

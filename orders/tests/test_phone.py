@@ -42,6 +42,7 @@ def test_notations_of_one_pakistani_number_are_one_number(notation):
 @pytest.mark.parametrize(
     ("notation", "canonical"),
     [
+        ("+1-555-123-4567", "15551234567"),  # the contract's example
         ("+1-415-555-2671", "14155552671"),
         ("+44 7911 123456", "447911123456"),
         ("0044 7911 123456", "447911123456"),
@@ -60,7 +61,7 @@ def test_other_numbers_keep_their_own_digits(notation, canonical):
     [
         ("030012345", "Phone must be 10-15 digits"),
         ("+92 300 123456789012", "Phone must be 10-15 digits"),
-        ("0012345678", "Phone is not a valid phone number"),  # 8 digits after the 00 prefix
+        ("0012345678", "Phone must be 10-15 digits"),  # 8 digits after the 00 prefix
         ("0123456789012345", "Phone must be 10-15 digits"),
         ("", BAD_CHARACTERS),
         ("0300-CALL-NOW", BAD_CHARACTERS),
@@ -68,7 +69,8 @@ def test_other_numbers_keep_their_own_digits(notation, canonical):
         ("++923001234567", BAD_CHARACTERS),
         ("0300/1234567", BAD_CHARACTERS),
         ("+03001234567", "Phone is not a valid phone number"),  # no country code starts with 0
-        ("+1 300 123 4567", "Phone is not a valid phone number"),  # no such US area code
+        ("+44 12", "Phone must be 10-15 digits"),
+        ("+1 300 123 456789", "Phone is not a valid phone number"),  # too long for +1
         ("07911 123456", NATIONAL),  # a UK mobile typed nationally: not Pakistani
         ("03001234567890", NATIONAL),
     ],
@@ -107,7 +109,8 @@ def test_the_schema_pattern_accepts_every_number_the_api_accepts():
 
 def test_a_notation_the_schema_pattern_refuses_is_refused_by_the_api():
     for notation in ascii_notations(20_000):
-        if not re.search(PHONE_PATTERN, notation):
+        # Longer than the fields take: refused by the field before it gets here.
+        if len(notation.strip()) <= 32 and not re.search(PHONE_PATTERN, notation):
             assert canonical_phone_or_none(notation) is None, notation
 
 
