@@ -1,4 +1,4 @@
-"""Shapes of the staff dashboard (CONTRACT.md, "Staff: analytics")."""
+"""Shapes of the staff dashboard (docs/api.md, "Staff", "Analytics")."""
 
 from rest_framework import serializers
 

@@ -1,4 +1,4 @@
-"""The error envelope every API answer uses (CONTRACT.md, "Errors").
+"""The error envelope every API answer uses (docs/api.md, "Errors").
 
 `{"detail": str}`, plus `"errors": {dotted.path: [str]}` for validation failures.
 """

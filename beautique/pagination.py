@@ -1,4 +1,4 @@
-"""`page`/`limit` pagination (CONTRACT.md, "Pagination")."""
+"""`page`/`limit` pagination (docs/api.md, "Pagination")."""
 
 import math
 

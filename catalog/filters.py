@@ -1,4 +1,4 @@
-"""Query parameters of the product lists (CONTRACT.md, "GET /api/products").
+"""Query parameters of the product lists (docs/api.md, "Products").
 
 Every invalid value is a form error, which django-filter's backend raises as a DRF
 `ValidationError`: the exception handler answers a 422 naming the parameter.

@@ -1,4 +1,4 @@
-"""CSV export of orders (CONTRACT.md, "Staff: orders", export).
+"""CSV export of orders (docs/api.md, "Staff", "Orders").
 
 Used by the staff API and reusable by the Django admin: `orders_csv_response` takes any
 `Order` queryset. Rows are produced while the response is sent, a chunk of orders at a

@@ -1,4 +1,4 @@
-"""Query parameters of the staff order list and its CSV export (CONTRACT.md, "Staff: orders").
+"""Query parameters of the staff order list and its CSV export (docs/api.md, "Staff", "Orders").
 
 Every invalid value is a form error, which django-filter's backend raises as a DRF
 `ValidationError`: the exception handler answers a 422 naming the parameter.

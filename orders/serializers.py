@@ -1,4 +1,4 @@
-"""Shapes of orders in the API (CONTRACT.md, "Orders" and "Staff: orders")."""
+"""Shapes of orders in the API (docs/api.md, "Orders" and "Staff", "Orders")."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field

@@ -1,4 +1,4 @@
-"""POST /api/admin/login (CONTRACT.md, "Staff authentication")."""
+"""POST /api/admin/login (docs/api.md, "Staff", "Signing in")."""
 
 from datetime import UTC, datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""GET /api/admin/analytics/dashboard (CONTRACT.md, "Staff: analytics")."""
+"""GET /api/admin/analytics/dashboard (docs/api.md, "Staff", "Analytics")."""
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""CORS for the storefront (CONTRACT.md, "Operations"): every browser call is
+"""CORS for the storefront (docs/api.md, "Operations"): every browser call is
 preflighted because it sends `Content-Type: application/json`."""
 
 import json

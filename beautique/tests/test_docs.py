@@ -94,3 +94,23 @@ def test_docs_ignore_a_stale_token_left_in_swagger(api_client, path):
     api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
 
     assert api_client.get(path).status_code == 200
+
+
+def test_the_written_api_reference_names_every_route_and_method(api_client):
+    """docs/api.md is the contract in words: every route of the schema is in it, with
+    each of its methods."""
+    reference = (settings.BASE_DIR / "docs" / "api.md").read_text()
+    routes = [
+        (method.upper(), path.rstrip("/"))
+        for path, operations in schema_document(api_client)["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+    missing = [
+        f"{method} {path}"
+        for method, path in routes
+        if not re.search(rf"{method}[^\n]*{re.escape(path)}", reference)
+    ]
+
+    assert len(routes) > 20
+    assert missing == []

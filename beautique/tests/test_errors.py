@@ -1,4 +1,4 @@
-"""The error envelope (CONTRACT.md, "Errors"), seen from a client."""
+"""The error envelope (docs/api.md, "Errors"), seen from a client."""
 
 import json
 import uuid

@@ -1,4 +1,4 @@
-"""`GET /health` and `GET /api/health` (CONTRACT.md, "Operations")."""
+"""`GET /health` and `GET /api/health` (docs/api.md, "Operations")."""
 
 import time
 from datetime import datetime, timedelta

@@ -1,4 +1,4 @@
-"""Routing conventions (CONTRACT.md, "General rules"): both slash forms, no redirects,
+"""Routing conventions (docs/api.md, "Conventions"): both slash forms, no redirects,
 JSON GETs from the browser, and staff-only routes refused without a token."""
 
 import contextlib

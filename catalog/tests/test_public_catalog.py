@@ -1,4 +1,4 @@
-"""The public catalog API (CONTRACT.md, "Catalog"): products, bestsellers, categories."""
+"""The public catalog API (docs/api.md, "Catalog"): products, bestsellers, categories."""
 
 import uuid
 from datetime import UTC, datetime, timedelta

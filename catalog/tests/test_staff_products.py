@@ -1,4 +1,4 @@
-"""Staff product management: /api/admin/products (CONTRACT.md, "Staff: products")."""
+"""Staff product management: /api/admin/products (docs/api.md, "Staff", "Products")."""
 
 import uuid
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""GET /api/admin/orders/export: the streamed CSV download (CONTRACT.md, "Staff: orders")."""
+"""GET /api/admin/orders/export: the streamed CSV download (docs/api.md, "Staff", "Orders")."""
 
 import csv
 import datetime

@@ -1,5 +1,5 @@
 """Staff order management: GET /api/admin/orders, GET /api/admin/orders/{id},
-PATCH /api/admin/orders/{id}/status (CONTRACT.md, "Staff: orders")."""
+PATCH /api/admin/orders/{id}/status (docs/api.md, "Staff", "Orders")."""
 
 import datetime
 import uuid
