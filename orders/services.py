@@ -20,14 +20,10 @@ from orders.models import (
     MAX_LINE_QUANTITY,
     MAX_ORDER_LINES,
     DailyOrderSequence,
-    DeliveryStatus,
     Order,
     OrderItem,
-    OrderStatus,
     OrderStatusEvent,
     PaymentMethod,
-    PaymentStatus,
-    StatusField,
 )
 from orders.phone import canonical_phone
 
@@ -49,12 +45,6 @@ CUSTOMER_FIELDS = (
 ORDER_REQUEST_KEYS = {"customer", "items", "payment_method", "placed_at"}
 """What each request given to `place_orders` may hold."""
 TRACKING_NOTES_MAX_LENGTH = Order._meta.get_field("tracking_notes").max_length
-
-STATUS_CHOICES = {
-    StatusField.PAYMENT: PaymentStatus,
-    StatusField.ORDER: OrderStatus,
-    StatusField.DELIVERY: DeliveryStatus,
-}
 
 
 def orders_changed() -> None:
@@ -586,7 +576,7 @@ def _save_status_updates(
                     {
                         name: value
                         for name, value in update.changes.items()
-                        if name in STATUS_CHOICES
+                        if name in lifecycle.FIELDS
                     },
                     may_reopen=may_reopen,
                 )
@@ -599,7 +589,9 @@ def _save_status_updates(
                 skipped[update.order] = " ".join(refused.problems.values())
                 continue
             others = {
-                name: value for name, value in update.changes.items() if name not in STATUS_CHOICES
+                name: value
+                for name, value in update.changes.items()
+                if name not in lifecycle.FIELDS
             }
             changed = _changed_values(order, {**others, **statuses})
             if not changed:
@@ -615,7 +607,7 @@ def _save_status_updates(
                     created_at=at,
                     note=note.strip(),
                 )
-                for name in STATUS_CHOICES
+                for name in lifecycle.FIELDS
                 if name in changed
             )
             for name, value in changed.items():
@@ -661,10 +653,12 @@ def _clean_status_changes(changes: dict) -> dict:
     errors: dict[str, list[str]] = {}
     cleaned = {}
     for name, value in changes.items():
-        if name in STATUS_CHOICES:
-            choices = STATUS_CHOICES[name]
-            if value not in choices.values:
-                errors[name] = [f"{value!r} is not one of: {', '.join(choices.values)}"]
+        if name in lifecycle.FIELDS:
+            # The spellings are the model field's choices: its own check says so.
+            try:
+                Order._meta.get_field(name).validate(value, None)
+            except ValidationError as error:
+                errors[name] = error.messages
             cleaned[name] = value
         elif name == "estimated_delivery":
             if value is not None and not (

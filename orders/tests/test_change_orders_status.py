@@ -6,8 +6,6 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from orders.models import Order, OrderStatusEvent
 from orders.services import (
@@ -68,22 +66,20 @@ def test_only_orders_whose_status_actually_changes_get_an_event():
     assert pending.updated_at == NOW
 
 
-def test_the_query_count_does_not_grow_with_the_number_of_orders():
+def test_the_query_count_does_not_grow_with_the_number_of_orders(django_assert_num_queries):
     def change(count):
         orders = [placed_order(payment_status="Paid") for _ in range(count)]
-        with CaptureQueriesContext(connection) as queries:
+        with django_assert_num_queries(6):
             change_orders_status(
                 orders=orders,
                 order_status="Processing",
                 delivery_status="In Progress",
                 tracking_notes="Stitching in progress",
             )
-        return len(queries)
 
-    one = change(1)
-    thirty = change(30)
+    change(1)
+    change(30)
 
-    assert one == thirty
     assert OrderStatusEvent.objects.count() == 62
     assert set(Order.objects.values_list("order_status", "delivery_status", "tracking_notes")) == {
         ("Processing", "In Progress", "Stitching in progress")
@@ -123,11 +119,7 @@ def test_invalid_values_are_refused_for_every_order_and_nothing_is_written():
     with pytest.raises(ValidationError) as raised:
         change_orders_status(orders=orders, payment_status="Paid", order_status="Shipped")
 
-    assert raised.value.message_dict == {
-        "order_status": [
-            "'Shipped' is not one of: Received, Processing, Ready, Delivered, Cancelled"
-        ]
-    }
+    assert raised.value.message_dict == {"order_status": ["Value 'Shipped' is not a valid choice."]}
     assert [statuses(order) for order in orders] == [("Pending", "Received", "Not Started")] * 2
     assert not OrderStatusEvent.objects.exists()
 
@@ -143,10 +135,9 @@ def test_an_order_that_no_longer_exists_fails_the_whole_change():
     assert not OrderStatusEvent.objects.exists()
 
 
-def test_no_orders_change_nothing():
-    with CaptureQueriesContext(connection) as queries:
+def test_no_orders_change_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
         assert change_orders_status(orders=[], payment_status="Paid") == ([], {})
-    assert len(queries) == 0
 
 
 def test_updates_walk_each_order_through_its_own_steps_at_their_own_times():
@@ -205,9 +196,7 @@ def test_invalid_updates_are_named_by_position_and_nothing_is_written():
         )
 
     assert raised.value.message_dict == {
-        "updates.1.delivery_status": [
-            "'Shipped' is not one of: Not Started, In Progress, Out for Delivery, Delivered"
-        ],
+        "updates.1.delivery_status": ["Value 'Shipped' is not a valid choice."],
         "updates.1.total_amount": ["This field cannot be changed here"],
         "updates.2.estimated_delivery": ["Estimated delivery must be a date or null"],
     }
