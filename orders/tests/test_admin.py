@@ -6,8 +6,6 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from catalog.tests.factories import ProductFactory
 from orders.models import Order, OrderStatusEvent
@@ -111,14 +109,15 @@ def test_order_list_shows_the_columns_and_coloured_status_badges(store_staff_cli
         assert cell in html
 
 
-def test_order_list_query_count_does_not_grow_with_the_orders(store_staff_client):
+def test_order_list_query_count_does_not_grow_with_the_orders(
+    store_staff_client, django_assert_num_queries
+):
     OrderFactory()
-    with CaptureQueriesContext(connection) as one:
+    with django_assert_num_queries(9):
         assert store_staff_client.get(LIST_URL).status_code == 200
     OrderFactory.create_batch(30)
-    with CaptureQueriesContext(connection) as many:
+    with django_assert_num_queries(9):
         assert store_staff_client.get(LIST_URL).status_code == 200
-    assert len(many) == len(one)
 
 
 @pytest.mark.parametrize(
@@ -247,17 +246,16 @@ def test_a_status_action_leaves_orders_already_there_alone(store_staff_client):
     assert history(pending) == [("payment_status", "Pending", "Paid", "shopkeeper")]
 
 
-def test_a_status_action_takes_the_same_queries_for_2_orders_as_for_40(store_staff_client):
+def test_a_status_action_takes_the_same_queries_for_2_orders_as_for_40(
+    store_staff_client, django_assert_num_queries
+):
     def verify(orders):
-        with CaptureQueriesContext(connection) as queries:
+        with django_assert_num_queries(14):
             response = run_action(store_staff_client, "mark_payment_verified", orders)
         assert response.status_code == 302
-        return len(queries)
 
-    two = verify(OrderFactory.create_batch(2))
-    forty = OrderFactory.create_batch(40)
-
-    assert verify(forty) == two
+    verify(OrderFactory.create_batch(2))
+    verify(OrderFactory.create_batch(40))
     assert OrderStatusEvent.objects.filter(to_status="Verified").count() == 42
 
 
