@@ -12,6 +12,7 @@ quietly turned into a wrong Pakistani one).
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -57,6 +58,7 @@ def digits_only(text: str) -> str:
     return _NOT_DIGIT.sub("", ascii_digits(text))
 
 
+@lru_cache(maxsize=4096)  # pure, and asked twice per tracking lookup (throttle, then query)
 def canonical_phone(value: str) -> str:
     """The E.164 digits of `value` (`923001234567`), or a `ValidationError` saying why not.
 
