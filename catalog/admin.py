@@ -1,7 +1,7 @@
 """Categories and products in the Django admin, with the same rules as the staff API.
 
-Product fields are checked by `catalog.services.validate_product_fields` and saved by
-the product services; uploaded pictures are checked and stored by `catalog.uploads`,
+Product fields are checked by the model's own rules (the form runs `full_clean`, as
+the services do) and saved by the product services; uploaded pictures are checked and stored by `catalog.uploads`,
 exactly as `POST /api/admin/products/{id}/images` does. Staff "delete" deactivates a
 product (customers stop seeing it, orders keep it); only superusers delete for good.
 """
@@ -30,7 +30,6 @@ from catalog.services import (
     delete_product,
     store_product_images,
     update_product,
-    validate_product_fields,
 )
 from catalog.uploads import check_image_files, delete_stored_files
 
@@ -48,23 +47,8 @@ def error_messages(error: ValidationError) -> list[str]:
     return error.messages
 
 
-class CategoryForm(forms.ModelForm):
-    class Meta:
-        model = Category
-        fields = ("name", "slug", "position", "is_active")
-
-    def clean_name(self):
-        """Say in words what the case-insensitive unique constraint on names refuses."""
-        name = self.cleaned_data["name"].strip()
-        clash = Category.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
-        if clash is not None:
-            raise ValidationError(f"There is already a category called “{clash.name}”.")
-        return name
-
-
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    form = CategoryForm
     list_display = ("name", "slug", "position", "is_active", "active_products", "all_products")
     list_editable = ("position", "is_active")
     list_filter = ("is_active",)
@@ -113,6 +97,7 @@ class ProductImageForm(forms.ModelForm):
         max_length=ProductImage._meta.get_field("url").max_length,
         assume_scheme="https",
         label="External URL",
+        error_messages={"invalid": ProductImage._meta.get_field("url").error_messages["invalid"]},
     )
 
     class Meta:
@@ -136,21 +121,13 @@ class ProductImageForm(forms.ModelForm):
                 raise ValidationError(error_messages(error)) from error
         return file
 
-    def clean(self):
-        cleaned = super().clean()
-        if not self.errors and bool(cleaned.get("image")) == bool(cleaned.get("url")):
-            # On the field, so the model's constraint does not repeat it in its own words.
-            self.add_error("url", "Upload a picture or enter its URL: one of the two.")
-        return cleaned
-
 
 class ProductImageFormSet(forms.BaseInlineFormSet):
-    """The product's pictures: at most `Product.MAX_IMAGES`, URLs checked like the API's."""
+    """The product's pictures as a whole: at most `Product.MAX_IMAGES`, each URL once
+    (each row's own URL is checked by the model, as the API's are)."""
 
     def clean(self):
         super().clean()
-        if any(self.errors):
-            return
         kept = [
             form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
@@ -209,16 +186,17 @@ class ProductImageInline(admin.TabularInline):
 
 
 class ProductForm(forms.ModelForm):
-    """Sizes as checkboxes and colors as one comma-separated line, checked by the API's rules."""
+    """Sizes as checkboxes and colors as one comma-separated line; the model's rules
+    apply as the form is cleaned, the category's when the service saves it."""
 
     sizes = forms.MultipleChoiceField(
         choices=[(size, size) for size in Size.values],
         widget=forms.CheckboxSelectMultiple,
-        required=False,
+        error_messages={"required": Product._meta.get_field("sizes").error_messages["blank"]},
         help_text="The sizes customers can order.",
     )
     colors = forms.CharField(
-        required=False,
+        error_messages={"required": Product._meta.get_field("colors").error_messages["blank"]},
         help_text="Separate colors with commas, e.g. Maroon, Sky Blue.",
         widget=forms.TextInput(attrs={"size": 60}),
     )
@@ -233,7 +211,6 @@ class ProductForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.product_values: dict = {}
         if self.instance.pk:
             self.initial["colors"] = ", ".join(self.instance.colors)
         # A product may keep a category that was deactivated since.
@@ -244,23 +221,8 @@ class ProductForm(forms.ModelForm):
     def clean_colors(self):
         return [color.strip() for color in self.cleaned_data["colors"].split(",") if color.strip()]
 
-    def clean(self):
-        cleaned = super().clean()
-        values = {field: cleaned.get(field) for field in EDITABLE_FIELDS}
-        try:
-            self.product_values = validate_product_fields(
-                values, product=self.instance if self.instance.pk else None
-            )
-        except ValidationError as error:
-            for path, messages in error.message_dict.items():
-                field = path.split(".")[0]
-                if field not in self.fields:
-                    self.add_error(None, messages)
-                elif field not in self.errors:
-                    self.add_error(field, messages)
-            return cleaned
-        cleaned.update(self.product_values)
-        return cleaned
+    def product_values(self) -> dict:
+        return {field: self.cleaned_data[field] for field in EDITABLE_FIELDS}
 
 
 def titled(title: str):
@@ -348,9 +310,9 @@ class ProductAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            update_product(product=obj, data=form.product_values)
+            update_product(product=obj, data=form.product_values())
             return
-        created = create_product(data=form.product_values)
+        created = create_product(data=form.product_values())
         # The admin goes on with `obj` (pictures, history, redirect): make it that row.
         obj.pk = created.pk
         obj.refresh_from_db()

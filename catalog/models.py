@@ -1,12 +1,20 @@
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.validators import MaxLengthValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinLengthValidator,
+    MinValueValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast, Coalesce, Lower
 
 import beautique.postgres  # noqa: F401  (registers the `has_element` JSON lookup)
+from beautique.money import format_money
 
 
 class Size(models.TextChoices):
@@ -17,8 +25,66 @@ class Size(models.TextChoices):
     XXL = "XXL"
 
 
+def item_error(message: str, code: str, index: int, value) -> ValidationError:
+    """A problem with one entry of a list field: `params["item"]` is its index, which the
+    API reports as the path `field.<index>` (`catalog.services.with_item_paths`)."""
+    return ValidationError(message, code=code, params={"item": index, "value": value})
+
+
+def validate_sizes(sizes: list) -> None:
+    """Each entry a known size (already upper-cased by `Product.clean_fields`), each once.
+    A list over the length cap is left to that cap, unread."""
+    if len(sizes) > len(Size.values):
+        return
+    problems, seen = [], set()
+    for index, size in enumerate(sizes):
+        if size not in Size.values:
+            message = f'"%(value)s" is not a size; choose from {", ".join(Size.values)}.'
+            problems.append(item_error(message, "unknown_size", index, size))
+        elif size in seen:
+            problems.append(item_error("%(value)s is listed twice.", "repeated", index, size))
+        seen.add(size)
+    if problems:
+        raise ValidationError(problems)
+
+
+def validate_colors(colors: list) -> None:
+    """Each entry a name of 1-50 characters, each once in any case. A list over the
+    length cap is left to that cap, unread."""
+    if len(colors) > Product.MAX_COLORS:
+        return
+    problems, seen = [], set()
+    for index, color in enumerate(colors):
+        key = color.casefold()
+        if not color:
+            problems.append(item_error("A color cannot be empty.", "empty", index, color))
+        elif len(color) > Product.COLOR_MAX_LENGTH:
+            message = f"A color can have at most {Product.COLOR_MAX_LENGTH} characters."
+            problems.append(item_error(message, "too_long", index, color))
+        elif key in seen:
+            problems.append(item_error("%(value)s is listed twice.", "repeated", index, color))
+        seen.add(key)
+    if problems:
+        raise ValidationError(problems)
+
+
+NAME_LENGTH = (3, 255)
+DESCRIPTION_LENGTH = (10, 2000)
+
+
+def length_messages(label: str, low: int, high: int) -> dict[str, str]:
+    """The one message for a text outside `low`-`high` characters, either way."""
+    message = f"{label} must be {low}-{high} characters (it has %(show_value)d)."
+    return {"min_length": message, "max_length": message}
+
+
+def range_messages(label: str, high: Decimal) -> dict[str, str]:
+    message = f"{label} must be between 0 and {high:,}."
+    return {"min_value": message, "max_value": message}
+
+
 class Category(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=120, unique=True)
     position = models.PositiveIntegerField(
         default=0, help_text="Categories are listed by position, then name."
@@ -29,11 +95,20 @@ class Category(models.Model):
         ordering = ["position", "name"]
         verbose_name_plural = "categories"
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="category_name_ci_unique"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="category_name_ci_unique",
+                violation_error_message="There is already a category with this name "
+                "(names are compared ignoring case).",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean_fields(self, exclude=None):
+        self.name = self.name.strip()
+        super().clean_fields(exclude=exclude)
 
 
 class ProductQuerySet(models.QuerySet):
@@ -43,41 +118,66 @@ class ProductQuerySet(models.QuerySet):
 
 
 class Product(models.Model):
+    """A garment in the catalog. Its fields carry its rules (`full_clean`), which the
+    staff API (through `catalog.services`) and the admin's form both apply."""
+
     MAX_PRICE = Decimal("1000000")
     MAX_IMAGES = 10
     MAX_COLORS = 30
+    COLOR_MAX_LENGTH = 50
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=255)
+    name = models.CharField(
+        max_length=NAME_LENGTH[1],
+        validators=[MinLengthValidator(NAME_LENGTH[0])],
+        error_messages=length_messages("Name", *NAME_LENGTH),
+    )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
-    regular_price = models.DecimalField(max_digits=10, decimal_places=2)
-    sale_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    regular_price = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_PRICE)],
+        error_messages=range_messages("Regular price", MAX_PRICE),
+    )
+    sale_price = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_PRICE)],
+        error_messages=range_messages("Sale price", MAX_PRICE),
+    )
     effective_price = models.GeneratedField(
         expression=Coalesce("sale_price", "regular_price"),
         output_field=models.DecimalField(max_digits=10, decimal_places=2),
         db_persist=True,
     )
-    description = models.TextField(max_length=2000)
+    description = models.TextField(
+        max_length=DESCRIPTION_LENGTH[1],
+        validators=[
+            MinLengthValidator(DESCRIPTION_LENGTH[0]),
+            MaxLengthValidator(DESCRIPTION_LENGTH[1]),
+        ],
+        error_messages=length_messages("Description", *DESCRIPTION_LENGTH),
+    )
     sizes = models.JSONField(
         default=list,
-        validators=[
-            MaxLengthValidator(
-                len(Size.values),
-                message=f"A product has at most %(limit_value)d sizes ({', '.join(Size.values)}), "
-                "each once; this list has %(show_value)d.",
-            )
-        ],
+        validators=[MaxLengthValidator(len(Size.values)), validate_sizes],
+        error_messages={
+            "blank": f"Choose at least one size from {', '.join(Size.values)}.",
+            "max_length": f"A product has at most %(limit_value)d sizes "
+            f"({', '.join(Size.values)}), each once; this list has %(show_value)d.",
+        },
         help_text="Size codes from S, M, L, XL, XXL.",
     )
     colors = models.JSONField(
         default=list,
-        validators=[
-            MaxLengthValidator(
-                MAX_COLORS,
-                message="A product can have at most %(limit_value)d colors; "
-                "this list has %(show_value)d.",
-            )
-        ],
+        validators=[MaxLengthValidator(MAX_COLORS), validate_colors],
+        error_messages={
+            "blank": "Add at least one color.",
+            "max_length": "A product can have at most %(limit_value)d colors; "
+            "this list has %(show_value)d.",
+        },
         help_text="Color names as customers see them.",
     )
     color_keys = models.GeneratedField(
@@ -100,11 +200,13 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=Q(regular_price__gte=0, regular_price__lte=1000000),
                 name="product_regular_price_range",
+                violation_error_message="Regular price must be between 0 and 1,000,000.",
             ),
             models.CheckConstraint(
                 condition=Q(sale_price__isnull=True)
                 | Q(sale_price__gte=0, sale_price__lt=models.F("regular_price")),
                 name="product_sale_below_regular",
+                violation_error_message="Sale price must be below the regular price.",
             ),
         ]
         indexes = [
@@ -116,6 +218,31 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean_fields(self, exclude=None):
+        """Trim the texts and the colors and upper-case the sizes, then check every field."""
+        self.name = self.name.strip()
+        self.description = self.description.strip()
+        if isinstance(self.sizes, list):
+            self.sizes = [size.strip().upper() for size in self.sizes]
+        if isinstance(self.colors, list):
+            self.colors = [color.strip() for color in self.colors]
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        """A sale is below the regular price: said with the price, on the sale's field
+        (the `product_sale_below_regular` constraint holds it in the database)."""
+        if (
+            self.sale_price is not None
+            and self.regular_price is not None
+            and self.sale_price >= self.regular_price
+        ):
+            raise ValidationError(
+                {
+                    "sale_price": "Sale price must be below the regular price "
+                    f"({format_money(self.regular_price)})."
+                }
+            )
 
     @classmethod
     def too_many_images(cls, count: int, *, existing: int | None = None) -> str | None:
@@ -147,7 +274,15 @@ class ProductImage(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(upload_to="products/%Y/%m/", blank=True)
-    url = models.URLField(max_length=1000, blank=True)
+    url = models.URLField(
+        max_length=1000,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={
+            "invalid": "Enter an http:// or https:// URL.",
+            "max_length": "An image URL can have at most %(limit_value)d characters.",
+        },
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -156,6 +291,7 @@ class ProductImage(models.Model):
             models.CheckConstraint(
                 condition=(Q(image="") & ~Q(url="")) | (~Q(image="") & Q(url="")),
                 name="product_image_file_or_url",
+                violation_error_message="Upload a picture or enter its URL: one of the two.",
             ),
         ]
 

@@ -3,13 +3,10 @@ from rest_framework import serializers
 
 from beautique.fields import StringField
 from beautique.schema import any_case_pattern, trimmed_text_pattern
-from catalog.models import Category, Product, Size
-from catalog.services import (
-    COLOR_MAX_LENGTH,
-    DESCRIPTION_LENGTH,
-    IMAGE_URL_MAX_LENGTH,
-    NAME_LENGTH,
-)
+from catalog.models import DESCRIPTION_LENGTH, NAME_LENGTH, Category, Product, ProductImage, Size
+
+COLOR_MAX_LENGTH = Product.COLOR_MAX_LENGTH
+IMAGE_URL_MAX_LENGTH = ProductImage._meta.get_field("url").max_length
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -112,7 +109,7 @@ class ProductCreateSerializer(serializers.Serializer):
     """Body of `POST /api/admin/products`: value types only.
 
     The product rules (lengths, ranges, sizes, the sale below the regular price, ...)
-    are `catalog.services.validate_product_fields`, checked on the merged result;
+    are the `Product` model's, checked by `catalog.services` on the merged result;
     `schema_rules` states those a JSON Schema can for the OpenAPI document.
     """
 
@@ -125,11 +122,13 @@ class ProductCreateSerializer(serializers.Serializer):
             "description": {"pattern": trimmed_text_pattern(*DESCRIPTION_LENGTH)},
             "sizes": {
                 "minItems": 1,
+                "maxItems": len(Size.values),
                 "uniqueItems": True,
                 "items": {"pattern": any_case_pattern(Size.values)},
             },
             "colors": {
                 "minItems": 1,
+                "maxItems": Product.MAX_COLORS,
                 "uniqueItems": True,
                 "items": {"pattern": trimmed_text_pattern(1, COLOR_MAX_LENGTH)},
             },
@@ -171,12 +170,10 @@ class ProductCreateSerializer(serializers.Serializer):
     )
     sizes = serializers.ListField(
         child=StringField(allow_blank=True),
-        validators=Product._meta.get_field("sizes").validators,
         help_text=f"At least one of {', '.join(Size.values)} (in any case), each once.",
     )
     colors = serializers.ListField(
         child=StringField(allow_blank=True),
-        validators=Product._meta.get_field("colors").validators,
         help_text=f"1-{Product.MAX_COLORS} color names, up to {COLOR_MAX_LENGTH} characters "
         "each, each once (in any case).",
     )

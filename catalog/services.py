@@ -1,32 +1,25 @@
 """Catalog writes: creating, changing, hiding and deleting products, and adding images.
 
-Every product rule lives in `validate_product_fields`, which checks one product's
-complete field values. The services below call it with the merged result of a
-change (stored values overlaid with the new ones); the Django admin's product form
-can call it the same way from its `clean()`. Failures are Django `ValidationError`s
-keyed by field (`sizes`, `colors.1`, `images.0`), which the API answers as 422s.
+A product's own rules (lengths, price ranges, sizes, colors, the sale below the
+regular price) are its model's: `Product.full_clean`, which the Django admin's form
+runs too. The services add the business rules of a change: the category is named by
+its name or slug and must be active (a product may keep one deactivated since), and
+an image list is checked as a whole. Failures are Django `ValidationError`s keyed by
+field path (`sizes`, `colors.1`, `images.0`), which the API answers as 422s.
 """
 
-from decimal import Decimal, InvalidOperation
 from functools import partial
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 
-from beautique.money import format_money
-from catalog.models import Category, Product, ProductImage, Size
+from catalog.models import Category, Product, ProductImage
 from catalog.uploads import check_image_files, delete_stored_files, store_images
 
 CATALOG = "catalog"
 """The namespace of the public catalog's kept answers (beautique.httpcache)."""
-
-NAME_LENGTH = (3, 255)
-DESCRIPTION_LENGTH = (10, 2000)
-COLOR_MAX_LENGTH = 50
-IMAGE_URL_MAX_LENGTH = ProductImage._meta.get_field("url").max_length
 
 EDITABLE_FIELDS = (
     "name",
@@ -39,110 +32,79 @@ EDITABLE_FIELDS = (
     "is_bestseller",
     "is_active",
 )
-REQUIRED_FIELDS = ("name", "category", "regular_price", "description", "sizes", "colors")
-NEW_PRODUCT_DEFAULTS = {"sale_price": None, "images": [], "is_bestseller": False, "is_active": True}
-
-http_url = URLValidator(schemes=["http", "https"])
 
 
-def product_field_values(product: Product) -> dict:
-    """A stored product's editable values, to merge a change into."""
-    return {field: getattr(product, field) for field in EDITABLE_FIELDS}
+def apply_product_fields(product: Product, values: dict) -> list[str] | None:
+    """Set `values` (any of `EDITABLE_FIELDS`, and `images`) on `product` and check the
+    product as a whole; answer the image URLs to store when `images` is given.
 
-
-def validate_product_fields(values: dict, *, product: Product | None = None) -> dict:
-    """Check one product's complete field values; answer them cleaned, or raise every problem.
-
-    `values` holds every field of `EDITABLE_FIELDS` (a missing required one is an
-    error), and `images` (a list of URLs) only when the image list is being set.
-    `category` is a `Category` or a category's name or slug, in any case. `product` is
-    the product being changed, if any: it may keep a category that has since been
-    deactivated, and its current images count as valid URLs however they are written
-    (a local upload is served from this site's host, which need not look like a
-    public domain).
-
-    Answers the values to store: names and colors trimmed, sizes upper-cased, the
-    category resolved, prices as `Decimal`. Raises `ValidationError` with a message
-    list per field path.
+    `category` is a `Category` or a category's name or slug, in any case; it must be
+    active unless it is the product's current one. `images` is a list of URLs; the
+    product's current images count as valid however their URLs are written (a local
+    upload is served from this site's host, which need not look like a public domain).
+    Raises `ValidationError` with every problem, keyed by field path.
     """
     errors: dict[str, list[str]] = {}
-    cleaned: dict = {}
 
     def fail(path: str, message: str) -> None:
         errors.setdefault(path, []).append(message)
 
-    for field in REQUIRED_FIELDS:
-        if values.get(field) is None:
-            fail(field, f"{field.replace('_', ' ').capitalize()} is required.")
-
-    checks = {
-        "name": partial(clean_text, label="Name", length=NAME_LENGTH),
-        "category": partial(clean_category, product=product),
-        "regular_price": partial(clean_price, label="Regular price"),
-        "description": partial(clean_text, label="Description", length=DESCRIPTION_LENGTH),
-        "sizes": clean_sizes,
-        "colors": clean_colors,
-        "is_bestseller": partial(clean_flag, label="is_bestseller"),
-        "is_active": partial(clean_flag, label="is_active"),
-    }
-    for field, check in checks.items():
-        if values.get(field) is not None:
-            cleaned[field] = check(values[field], fail=partial(prefixed, fail, field))
-
-    sale_price = values.get("sale_price")
-    cleaned["sale_price"] = None
-    if sale_price is not None:
-        cleaned["sale_price"] = clean_price(
-            sale_price, label="Sale price", fail=partial(prefixed, fail, "sale_price")
+    exclude = {"category"}
+    if "category" in values:
+        category = resolve_category(
+            values["category"], current_id=product.category_id, fail=partial(fail, "category")
         )
-        regular_price = cleaned.get("regular_price")
-        if (
-            "sale_price" not in errors
-            and regular_price is not None
-            and "regular_price" not in errors
-            and cleaned["sale_price"] >= regular_price
-        ):
-            fail(
-                "sale_price",
-                f"Sale price must be below the regular price ({format_money(regular_price)}).",
-            )
+        if category is not None:
+            product.category = category
+    elif product.category_id is None:
+        fail("category", "This field is required.")
+    for field in EDITABLE_FIELDS:
+        if field != "category" and field in values:
+            setattr(product, field, values[field])
 
+    urls = None
     if "images" in values:
-        current = list(product.images.all()) if product is not None and product.pk else []
-        cleaned["images"] = clean_image_urls(
-            values["images"], current=current, fail=partial(prefixed, fail, "images")
-        )
-
+        current = list(product.images.all()) if not product._state.adding else []
+        urls = clean_image_urls(values["images"], current=current, fail=partial(prefixed, fail))
+    try:
+        product.full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as error:
+        for path, messages in with_item_paths(error).items():
+            errors.setdefault(path, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    return cleaned
+    return urls
 
 
-def prefixed(fail, field: str, message: str, item: int | None = None) -> None:
-    fail(field if item is None else f"{field}.{item}", message)
+def with_item_paths(error: ValidationError) -> dict[str, list[str]]:
+    """A model's validation errors by API path: an entry's problem (`params["item"]`, see
+    `catalog.models.item_error`) under `field.<index>`."""
+    paths: dict[str, list[str]] = {}
+    for field, problems in error.error_dict.items():
+        for problem in problems:
+            item = (problem.params or {}).get("item")
+            path = "non_field_errors" if field == NON_FIELD_ERRORS else field
+            if item is not None:
+                path = f"{path}.{item}"
+            paths.setdefault(path, []).extend(problem.messages)
+    return paths
 
 
-def clean_text(value, *, label: str, length: tuple[int, int], fail) -> str:
-    if not isinstance(value, str):
-        fail(f"{label} must be text.")
-        return value
-    text = value.strip()
-    low, high = length
-    if not low <= len(text) <= high:
-        fail(f"{label} must be {low}-{high} characters (it has {len(text)}).")
-    return text
+def prefixed(fail, message: str, item: int | None = None) -> None:
+    fail("images" if item is None else f"images.{item}", message)
 
 
-def clean_category(value, *, product: Product | None, fail) -> Category | None:
-    current_id = product.category_id if product is not None else None
+def resolve_category(value: Category | str, *, current_id: int | None, fail) -> Category | None:
+    """The category named by `value` (a `Category`, or a name or slug in any case), if it
+    may take the product: an active one, or the one it already has."""
     if isinstance(value, Category):
         if not value.is_active and value.pk != current_id:
             fail(f'The category "{value.name}" is not active.')
         return value
-    if not isinstance(value, str) or not value.strip():
+    text = value.strip()
+    if not text:
         fail("Category must be the name or slug of an active category.")
         return None
-    text = value.strip()
     category = (
         Category.objects.filter(Q(name__iexact=text) | Q(slug__iexact=text))
         .filter(Q(is_active=True) | Q(pk=current_id))
@@ -153,111 +115,33 @@ def clean_category(value, *, product: Product | None, fail) -> Category | None:
     return category
 
 
-def clean_price(value, *, label: str, fail) -> Decimal | None:
-    if isinstance(value, bool):
-        fail(f"{label} must be a number.")
-        return None
-    try:
-        price = Decimal(str(value))
-    except InvalidOperation:
-        fail(f"{label} must be a number.")
-        return None
-    if not price.is_finite():
-        fail(f"{label} must be a number.")
-        return None
-    if not Decimal(0) <= price <= Product.MAX_PRICE:
-        fail(f"{label} must be between 0 and {Product.MAX_PRICE:,}.")
-    elif price.as_tuple().exponent < -2 and price != price.quantize(Decimal("0.01")):
-        fail(f"{label} can have at most 2 decimal places.")
-    return price
-
-
-def clean_flag(value, *, label: str, fail) -> bool:
-    if not isinstance(value, bool):
-        fail(f"{label} must be true or false.")
-    return value
-
-
-def within_field_limits(field: str, value: list, *, fail) -> bool:
-    """Whether `value` passes the model field's own validators (the list's length cap).
-
-    Checked before the items, so an oversized list is refused at once, whatever its size.
-    """
-    try:
-        Product._meta.get_field(field).run_validators(value)
-    except ValidationError as error:
-        for message in error.messages:
-            fail(message)
-        return False
-    return True
-
-
-def clean_sizes(value, *, fail) -> list[str]:
-    if not isinstance(value, list) or not value:
-        fail(f"Choose at least one size from {', '.join(Size.values)}.")
-        return value
-    if not within_field_limits("sizes", value, fail=fail):
-        return value
-    sizes: list[str] = []
-    for index, item in enumerate(value):
-        size = item.strip().upper() if isinstance(item, str) else item
-        if size not in Size.values:
-            fail(f'"{item}" is not a size; choose from {", ".join(Size.values)}.', index)
-        elif size in sizes:
-            fail(f"{size} is listed twice.", index)
-        sizes.append(size)
-    return sizes
-
-
-def clean_colors(value, *, fail) -> list[str]:
-    if not isinstance(value, list) or not value:
-        fail("Add at least one color.")
-        return value
-    if not within_field_limits("colors", value, fail=fail):
-        return value
-    colors: list[str] = []
-    seen: set[str] = set()
-    for index, item in enumerate(value):
-        color = item.strip() if isinstance(item, str) else ""
-        key = color.casefold()
-        if not color:
-            fail("A color cannot be empty.", index)
-        elif len(color) > COLOR_MAX_LENGTH:
-            fail(f"A color can have at most {COLOR_MAX_LENGTH} characters.", index)
-        elif key in seen:
-            fail(f"{color} is listed twice.", index)
-        seen.add(key)
-        colors.append(color)
-    return colors
-
-
 def image_matches(image: ProductImage, url: str) -> bool:
     """Whether `url` is how the API shows `image` (local files are shown absolute)."""
     src = image.src
     return url == src or (src.startswith("/") and urlsplit(url).path == src)
 
 
-def clean_image_urls(value, *, current: list[ProductImage], fail) -> list[str]:
-    if not isinstance(value, list):
-        fail("Images must be a list of URLs.")
-        return value
-    if too_many := Product.too_many_images(len(value)):
+def clean_image_urls(urls: list[str], *, current: list[ProductImage], fail) -> list[str]:
+    """An image list: at most `Product.MAX_IMAGES`, each once, each a current image or a
+    URL the `ProductImage.url` field takes."""
+    if too_many := Product.too_many_images(len(urls)):
         fail(too_many)
-    urls: list[str] = []
-    for index, item in enumerate(value):
-        url = item.strip() if isinstance(item, str) else ""
-        if url in urls:
+    url_field = ProductImage._meta.get_field("url")
+    cleaned: list[str] = []
+    for index, item in enumerate(urls):
+        url = item.strip()
+        if url in cleaned:
             fail("This image is listed twice.", index)
         elif not any(image_matches(image, url) for image in current):
-            if len(url) > IMAGE_URL_MAX_LENGTH:
-                fail(f"An image URL can have at most {IMAGE_URL_MAX_LENGTH} characters.", index)
-            else:
-                try:
-                    http_url(url)
-                except ValidationError:
-                    fail("Enter an http:// or https:// URL.", index)
-        urls.append(url)
-    return urls
+            try:
+                if not url:
+                    raise ValidationError(url_field.error_messages["invalid"])
+                url_field.clean(url, None)
+            except ValidationError as error:
+                for message in error.messages:
+                    fail(message, index)
+        cleaned.append(url)
+    return cleaned
 
 
 def replace_images(*, product: Product, urls: list[str]) -> list[str]:
@@ -285,10 +169,10 @@ def replace_images(*, product: Product, urls: list[str]) -> list[str]:
 
 def create_product(*, data: dict) -> Product:
     """Create a product from the staff's field values (`images`: external URLs)."""
-    cleaned = validate_product_fields({**NEW_PRODUCT_DEFAULTS, **data})
-    urls = cleaned.pop("images")
+    product = Product()
+    urls = apply_product_fields(product, data) or []
     with transaction.atomic():
-        product = Product.objects.create(**cleaned)
+        product.save(force_insert=True)
         ProductImage.objects.bulk_create(
             ProductImage(product=product, url=url, position=position)
             for position, url in enumerate(urls)
@@ -305,12 +189,7 @@ def update_product(*, product: Product, data: dict) -> Product:
     """
     with transaction.atomic():
         product = Product.objects.select_for_update().get(pk=product.pk)
-        cleaned = validate_product_fields(
-            {**product_field_values(product), **data}, product=product
-        )
-        urls = cleaned.pop("images", None)
-        for field, value in cleaned.items():
-            setattr(product, field, value)
+        urls = apply_product_fields(product, data)
         product.save()
         if urls is not None:
             dropped = replace_images(product=product, urls=urls)

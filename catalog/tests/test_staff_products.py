@@ -239,10 +239,10 @@ def test_thousands_of_colors_or_sizes_are_refused_by_their_number_alone(staff_cl
 
 
 def test_the_product_rules_refuse_an_oversized_list_before_reading_its_entries():
+    product = ProductFactory.build(colors=["Maroon"] * 10_000, sizes=["Q"] * 10_000)
+
     with pytest.raises(ValidationError) as refused:
-        services.validate_product_fields(
-            {**valid_body(), "category": "Maxi", "colors": [None] * 10_000, "sizes": [7] * 10_000}
-        )
+        product.full_clean()
 
     assert refused.value.message_dict == {
         "sizes": [
