@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -68,9 +69,22 @@ class Order(models.Model):
         default=DeliveryStatus.NOT_STARTED,
         db_index=True,
     )
-    estimated_delivery = models.DateField(null=True, blank=True)
+    estimated_delivery = models.DateField(
+        null=True,
+        blank=True,
+        error_messages={
+            "invalid": "Estimated delivery must be a date (YYYY-MM-DD) or null",
+            "invalid_date": "Estimated delivery must be a date (YYYY-MM-DD) or null",
+        },
+    )
     # The contract has null for "no notes", so null is the one empty value here.
-    tracking_notes = models.TextField(max_length=2000, null=True, blank=True)  # noqa: DJ001
+    tracking_notes = models.TextField(  # noqa: DJ001
+        max_length=2000,
+        null=True,
+        blank=True,
+        validators=[MaxLengthValidator(2000)],
+        error_messages={"max_length": "Tracking notes must be at most %(limit_value)d characters"},
+    )
     order_date = models.DateField(db_index=True, editable=False)
     # Set by the services (not auto_now): an imported or demo order keeps the moment it
     # was placed, and a status change dated in the past keeps its own time.

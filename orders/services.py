@@ -44,7 +44,8 @@ CUSTOMER_FIELDS = (
 )
 ORDER_REQUEST_KEYS = {"customer", "items", "payment_method", "placed_at"}
 """What each request given to `place_orders` may hold."""
-TRACKING_NOTES_MAX_LENGTH = Order._meta.get_field("tracking_notes").max_length
+STATUS_CHANGE_FIELDS = (*lifecycle.FIELDS, "estimated_delivery", "tracking_notes")
+"""What a status change may set: the three statuses, the delivery date and the notes."""
 
 
 def orders_changed() -> None:
@@ -649,33 +650,20 @@ def _update_each(orders, field_names: list[str]) -> None:
 
 
 def _clean_status_changes(changes: dict) -> dict:
-    """Check the values a status change is given, or raise naming each bad field."""
+    """Check the values a status change is given by their model fields' own rules
+    (spellings, dates, lengths), or raise naming each bad field."""
     errors: dict[str, list[str]] = {}
     cleaned = {}
     for name, value in changes.items():
-        if name in lifecycle.FIELDS:
-            # The spellings are the model field's choices: its own check says so.
-            try:
-                Order._meta.get_field(name).validate(value, None)
-            except ValidationError as error:
-                errors[name] = error.messages
-            cleaned[name] = value
-        elif name == "estimated_delivery":
-            if value is not None and not (
-                isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
-            ):
-                errors[name] = ["Estimated delivery must be a date or null"]
-            cleaned[name] = value
-        elif name == "tracking_notes":
-            if value is not None and not isinstance(value, str):
-                errors[name] = ["Tracking notes must be text or null"]
-            elif value is not None and len(value) > TRACKING_NOTES_MAX_LENGTH:
-                errors[name] = [
-                    f"Tracking notes must be at most {TRACKING_NOTES_MAX_LENGTH} characters"
-                ]
-            cleaned[name] = value or None
-        else:
+        if name not in STATUS_CHANGE_FIELDS:
             errors[name] = ["This field cannot be changed here"]
+            continue
+        if name == "tracking_notes":
+            value = value or None
+        try:
+            cleaned[name] = Order._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            errors[name] = error.messages
     if errors:
         raise ValidationError(errors)
     return cleaned

@@ -191,14 +191,14 @@ def test_invalid_updates_are_named_by_position_and_nothing_is_written():
             updates=[
                 StatusUpdate(first, {"payment_status": "Paid"}),
                 StatusUpdate(second, {"delivery_status": "Shipped", "total_amount": 1}),
-                StatusUpdate(first, {"estimated_delivery": "2026-11-25"}),
+                StatusUpdate(first, {"estimated_delivery": "25/11/2026"}),
             ]
         )
 
     assert raised.value.message_dict == {
         "updates.1.delivery_status": ["Value 'Shipped' is not a valid choice."],
         "updates.1.total_amount": ["This field cannot be changed here"],
-        "updates.2.estimated_delivery": ["Estimated delivery must be a date or null"],
+        "updates.2.estimated_delivery": ["Estimated delivery must be a date (YYYY-MM-DD) or null"],
     }
     assert statuses(first) == statuses(second) == ("Pending", "Received", "Not Started")
     assert not OrderStatusEvent.objects.exists()

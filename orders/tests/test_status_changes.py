@@ -101,8 +101,8 @@ def test_fields_without_history_change_without_events():
             },
         ),
         (
-            {"estimated_delivery": "2026-11-25"},
-            {"estimated_delivery": ["Estimated delivery must be a date or null"]},
+            {"estimated_delivery": "25/11/2026"},
+            {"estimated_delivery": ["Estimated delivery must be a date (YYYY-MM-DD) or null"]},
         ),
         (
             {"tracking_notes": "x" * 2001},
