@@ -3,6 +3,7 @@
 #   make serve  the same demo served as production serves it (Granian, DEBUG off)
 #   make test   what CI runs: lint, format check, migration check, the whole test suite
 #   make bench  the load benchmark (PostgreSQL, wrk), printing the README's table
+#   make bench-search  search quality (demo catalog) and speed (100,000 products)
 # Both create .venv on first use and reinstall only when a requirements file changes.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -18,7 +19,7 @@ PORT := 8000
 
 SECRET_KEY_FILE := $(VENV)/serve-secret-key
 
-.PHONY: run serve test bench demo-data install install-dev
+.PHONY: run serve test bench bench-search demo-data install install-dev
 
 run: install demo-data
 	@echo
@@ -51,6 +52,11 @@ test: install-dev
 # BENCH_ARGS="--before <git ref>" compares with an earlier version in the same run.
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Search quality on the 1,000-product demo catalog and speed on 100,000 products
+# (bench/search.py; PostgreSQL, databases beautique_search_<n>, made once and kept).
+bench-search: install
+	$(BIN)/python bench/search.py $(BENCH_ARGS)
 
 # Migrate, add the demo catalog when the catalog is empty and a few dozen demo orders
 # when there are no orders (so the admin dashboard shows a real picture), and create

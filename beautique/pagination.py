@@ -36,8 +36,13 @@ class PagePagination(BasePagination):
         self.limit = min(
             positive_int_param(request.query_params, "limit", self.default_limit), self.max_limit
         )
-        self.total = queryset.count()
         offset = (self.page - 1) * self.limit
+        page_and_total = getattr(queryset, "page_and_total", None)
+        if page_and_total is not None:
+            # The queryset knows a cheaper way than a count and a page (a search).
+            page, self.total = page_and_total(offset, self.limit)
+            return page
+        self.total = queryset.count()
         if offset >= self.total:
             return []
         return list(queryset[offset : offset + self.limit])

@@ -20,7 +20,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from beautique.money import format_money
-from catalog.models import Category, Product, ProductImage, Size
+from catalog.models import Category, Product, ProductImage, SearchSynonym, Size
+from catalog.search import search_products
 from catalog.selectors import with_product_relations
 from catalog.services import (
     EDITABLE_FIELDS,
@@ -272,7 +273,7 @@ class ProductAdmin(admin.ModelAdmin):
         ("is_active", titled("active")),
         OnSaleFilter,
     )
-    search_fields = ("name", "description")
+    search_fields = ("name", "description")  # shows the search box; the search is the store's
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("name", "category", "description")}),
@@ -284,6 +285,12 @@ class ProductAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return with_product_relations(super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        """The storefront's search (`catalog.search`): synonyms, typos, every word."""
+        if not search_term.strip():
+            return queryset, False
+        return search_products(queryset, search_term), False
 
     @admin.display(description="Picture")
     def thumbnail(self, product):
@@ -400,3 +407,12 @@ class ProductAdmin(admin.ModelAdmin):
         self._update_each(
             request, queryset.filter(is_active=False), {"is_active": True}, "restored"
         )
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """The synonyms of the catalog search: each row is one group of terms that mean the
+    same; a change applies to the next search."""
+
+    list_display = ("terms",)
+    search_fields = ("terms",)

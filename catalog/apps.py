@@ -7,8 +7,9 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from beautique.httpcache import retire_on_change
-        from catalog.models import Category, Product, ProductImage
+        from catalog.models import Category, Product, ProductImage, SearchSynonym
         from catalog.services import CATALOG
 
-        # Every saved or deleted category, product or picture retires the kept answers.
-        retire_on_change(CATALOG, Category, Product, ProductImage)
+        # Every saved or deleted category, product, picture or search synonym retires
+        # the kept answers.
+        retire_on_change(CATALOG, Category, Product, ProductImage, SearchSynonym)

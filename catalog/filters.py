@@ -13,6 +13,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
 from catalog.models import Product, Size
+from catalog.search import search_products
 from catalog.selectors import PRODUCT_ORDERINGS
 
 ORDERING_CHOICES = [
@@ -112,7 +113,13 @@ class ProductFilter(filters.FilterSet):
     )
     search = filters.CharFilter(
         method="filter_search",
-        help_text="Case-insensitive text found in the name or the description.",
+        help_text="Words a product must all match, in any case, in its name, category, "
+        "colors or description; each word may begin a longer one (`chiff` finds chiffon). "
+        "Synonyms staff keep in the admin count as the same word (`lehnga` = `lehenga` = "
+        "`lehanga`, `kurti` = `long shirt`), and a word that is no word of the catalog "
+        "is corrected to the words one or two letters away (`chifon` finds chiffon). "
+        "Without `ordering`, results come best first: matches in the name above the "
+        "others, words as typed above corrections, then newest.",
     )
     min_price = PriceBoundFilter(
         lookup_expr="gte",
@@ -154,7 +161,7 @@ class ProductFilter(filters.FilterSet):
         return queryset.filter(Q(category__name__iexact=value) | Q(category__slug__iexact=value))
 
     def filter_search(self, queryset, name, value: str):
-        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
+        return search_products(queryset, value)
 
     def filter_color(self, queryset, name, value: str):
         return queryset.filter(color_keys__has_element=value.lower())

@@ -15,6 +15,7 @@ from django.db.models.functions import Cast, Coalesce, Lower
 
 import beautique.postgres  # noqa: F401  (registers the `has_element` JSON lookup)
 from beautique.money import format_money
+from catalog.words import search_text, terms_of, vocabulary_of
 
 
 class Size(models.TextChoices):
@@ -106,6 +107,24 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, **kwargs):
+        """A renamed category renames itself in its products' search text too."""
+        renamed = not self._state.adding and self.name != getattr(self, "saved_name", self.name)
+        super().save(**kwargs)
+        if renamed:
+            products = list(self.products.only("name", "colors", "description"))
+            for product in products:
+                product.refresh_search_text(category_name=self.name)
+            Product.objects.bulk_update(products, ["search_document"], batch_size=1000)
+            SearchWord.remember(self.name)
+        self.saved_name = self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        category = super().from_db(db, field_names, values)
+        category.saved_name = category.__dict__.get("name")
+        return category
+
     def clean_fields(self, exclude=None):
         self.name = self.name.strip()
         super().clean_fields(exclude=exclude)
@@ -115,6 +134,27 @@ class ProductQuerySet(models.QuerySet):
     def visible(self):
         """What customers may see and buy: active products in active categories."""
         return self.filter(is_active=True, category__is_active=True)
+
+    def page_and_total(self, offset: int, limit: int) -> tuple[list["Product"], int]:
+        """A page and the number of all results, for pagination.
+
+        A search's results (`catalog.search`, annotated `search_rank`) are ordered by a
+        rank no index holds, so a count and a page would each go over every result:
+        here one pass finds the page's ids with the total beside them (a window
+        count), and a second reads those rows by primary key. Other lists count.
+        """
+        if "search_rank" not in self.query.annotations:
+            total = self.count()
+            return (list(self[offset : offset + limit]) if offset < total else []), total
+        found = list(
+            self.annotate(found=models.Window(models.Count("pk"))).values_list("pk", "found")[
+                offset : offset + limit
+            ]
+        )
+        if not found:
+            return [], self.count() if offset else 0
+        rows = {product.pk: product for product in self.filter(pk__in=[pk for pk, _ in found])}
+        return [rows[pk] for pk, _ in found], found[0][1]
 
 
 class Product(models.Model):
@@ -189,8 +229,15 @@ class Product(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What `catalog.search` looks in (`catalog.words.search_text`), kept by `save()`: the
+    # name alone, to rank name matches first, and the name, category, colors and
+    # description together (a full-text index serves it on PostgreSQL, migration 0007).
+    search_name = models.TextField(default="", editable=False)
+    search_document = models.TextField(default="", editable=False)
 
     objects = ProductQuerySet.as_manager()
+
+    SEARCHED_FIELDS = frozenset({"name", "category", "category_id", "colors", "description"})
 
     class Meta:
         ordering = ["-created_at"]
@@ -218,6 +265,25 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, **kwargs):
+        """Keep the search text in step with the fields it is made of, and the search
+        vocabulary with its words."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not self.SEARCHED_FIELDS & set(update_fields):
+            super().save(**kwargs)
+            return
+        self.refresh_search_text()
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_name", "search_document"}
+        super().save(**kwargs)
+        SearchWord.remember(self.search_document)
+
+    def refresh_search_text(self, *, category_name: str | None = None) -> None:
+        self.search_name = search_text(self.name)
+        self.search_document = search_text(
+            self.name, category_name or self.category.name, *self.colors, self.description
+        )
 
     def clean_fields(self, exclude=None):
         """Trim the texts and the colors and upper-case the sizes, then check every field."""
@@ -302,3 +368,56 @@ class ProductImage(models.Model):
     def src(self) -> str:
         """The picture's URL: absolute for external and Cloudinary images, site-relative on local disk."""
         return self.image.url if self.image else self.url
+
+
+def validate_terms(text: str) -> None:
+    if len(terms_of(text)) < 2:
+        raise ValidationError(
+            "List at least two terms that mean the same, separated by commas.", code="too_few"
+        )
+
+
+class SearchSynonym(models.Model):
+    """Terms shoppers use for one thing (a garment, a fabric, a work, a color or an
+    occasion), any of which finds products written with the others: `lehenga, lehnga,
+    lehanga`. Staff edit them in the admin; a change applies to the next search."""
+
+    terms = models.CharField(
+        max_length=500,
+        unique=True,
+        validators=[validate_terms],
+        help_text="Two or more terms separated by commas, e.g. “kurti, long shirt”. "
+        "A term may have several words; case and punctuation do not matter.",
+    )
+
+    class Meta:
+        ordering = ["terms"]
+
+    def __str__(self):
+        return self.terms
+
+    def save(self, **kwargs):
+        super().save(**kwargs)
+        SearchWord.remember(self.terms)
+
+    def clean_fields(self, exclude=None):
+        self.terms = ", ".join(terms_of(self.terms))
+        super().clean_fields(exclude=exclude)
+
+
+class SearchWord(models.Model):
+    """A word of the catalog (products' text, categories' names, synonyms): what a
+    misspelt query word is corrected to. Words are added as that text is saved and
+    kept: a word no product uses any more corrects to a search that finds nothing."""
+
+    MAX_LENGTH = 100
+
+    word = models.CharField(max_length=MAX_LENGTH, primary_key=True)
+
+    def __str__(self):
+        return self.word
+
+    @classmethod
+    def remember(cls, text: str) -> None:
+        words = sorted(word for word in vocabulary_of(text) if len(word) <= cls.MAX_LENGTH)
+        cls.objects.bulk_create([cls(word=word) for word in words], ignore_conflicts=True)

@@ -4,6 +4,8 @@ Staff manage categories, products and their images, and work on orders; they nev
 manage users or groups. Orders are placed by customers (no add) and never deleted; an
 order's items and status history are read-only records. Product "delete" permission
 lets staff deactivate a product: only superusers delete for good (see catalog.admin).
+Later permissions are granted by the migrations of the models they are for (e.g.
+catalog 0008, the search synonyms).
 """
 
 from django.apps import apps as global_apps

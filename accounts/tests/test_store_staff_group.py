@@ -19,14 +19,18 @@ def test_the_group_holds_exactly_the_permissions_staff_need():
         "catalog.add_category",
         "catalog.add_product",
         "catalog.add_productimage",
+        "catalog.add_searchsynonym",
         "catalog.change_category",
         "catalog.change_product",
         "catalog.change_productimage",
+        "catalog.change_searchsynonym",
         "catalog.delete_product",
         "catalog.delete_productimage",
+        "catalog.delete_searchsynonym",
         "catalog.view_category",
         "catalog.view_product",
         "catalog.view_productimage",
+        "catalog.view_searchsynonym",
         "orders.change_order",
         "orders.view_order",
         "orders.view_orderitem",
@@ -60,7 +64,7 @@ def test_a_staff_member_sees_catalog_and_orders_on_the_admin_index(store_staff_c
     assert {
         app["app_label"]: [model["object_name"] for model in app["models"]]
         for app in response.context["app_list"]
-    } == {"catalog": ["Category", "Product"], "orders": ["Order"]}
+    } == {"catalog": ["Category", "Product", "SearchSynonym"], "orders": ["Order"]}
 
 
 def test_a_superuser_manages_users(admin_client):

@@ -35,8 +35,7 @@ def plan(queryset) -> str:
     [
         ({"sizes__has_element": "M"}, "product_sizes_gin"),
         ({"color_keys__has_element": "maroon"}, "product_color_keys_gin"),
-        ({"name__icontains": "silk"}, "product_name_trgm"),
-        ({"description__icontains": "silk"}, "product_description_trgm"),
+        ({"search_document__has_words": ["silk", "raw silk"]}, "product_search_document_words"),
         ({"effective_price__gte": 1000}, "product_effective_price"),
         # Either the (is_active, category) index or the foreign key's own serves it.
         ({"is_active": True, "category_id": 1}, ("product_active_category", "category_id")),

@@ -162,14 +162,14 @@ def test_unknown_category_gives_an_empty_list(api_client):
     assert response.json()["total"] == 0
 
 
-def test_search_matches_name_or_description_case_insensitively(api_client):
+def test_search_matches_name_or_description_in_any_case_name_first(api_client):
     aged(ProductFactory(name="Chiffon Maxi", description="Light and airy for summer."), 1)
     aged(ProductFactory(name="Velvet Shawl Suit", description="Heavy CHIFFON dupatta."), 2)
     aged(ProductFactory(name="Lawn Suit", description="Printed lawn for every day."), 3)
 
     assert names(api_client.get("/api/products?search=chiffon")) == [
-        "Velvet Shawl Suit",
         "Chiffon Maxi",
+        "Velvet Shawl Suit",
     ]
     assert names(api_client.get("/api/products?search=EVERY%20DAY")) == ["Lawn Suit"]
     assert names(api_client.get("/api/products?search=organza")) == []
