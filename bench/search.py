@@ -123,38 +123,33 @@ def setup(url: str) -> None:
 def fill(count: int) -> None:
     """`count` demo products without pictures, unless the catalog already has them."""
     from catalog.demo import demo_products
-    from catalog.models import Category, Product, SearchWord
-    from catalog.words import vocabulary_of
+    from catalog.models import Category, Product
+    from catalog.search import refresh_search_text
 
     if Product.objects.count() >= count:
         return
     Product.objects.all().delete()
     categories = list(Category.objects.filter(is_active=True).order_by("position", "name"))
     started = time.perf_counter()
-    batch, vocabulary = [], set()
-    for spec in demo_products(categories, count):
-        product = Product(
-            name=spec.name,
-            category=spec.category,
-            regular_price=spec.regular_price,
-            sale_price=spec.sale_price,
-            description=spec.description,
-            sizes=spec.sizes,
-            colors=spec.colors,
-            is_bestseller=spec.is_bestseller,
-        )
-        product.refresh_search_text()
-        vocabulary |= vocabulary_of(product.search_document)
-        batch.append(product)
-        if len(batch) == 5000:
-            Product.objects.bulk_create(batch)
-            batch = []
-    Product.objects.bulk_create(batch)
-    SearchWord.objects.bulk_create(
-        [SearchWord(word=word) for word in sorted(vocabulary)], ignore_conflicts=True
+    Product.objects.bulk_create(
+        (
+            Product(
+                name=spec.name,
+                category=spec.category,
+                regular_price=spec.regular_price,
+                sale_price=spec.sale_price,
+                description=spec.description,
+                sizes=spec.sizes,
+                colors=spec.colors,
+                is_bestseller=spec.is_bestseller,
+            )
+            for spec in demo_products(categories, count)
+        ),
+        batch_size=5000,
     )
+    refresh_search_text()
     with django.db.connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE catalog_product")
+        cursor.execute("VACUUM FULL ANALYZE catalog_product")
         cursor.execute("VACUUM ANALYZE catalog_searchword")
     print(f"  generated {count:,} products in {time.perf_counter() - started:.0f} s")
 

@@ -8,16 +8,20 @@ A query is read into parts, each of which a product must match (AND):
 2. The longest run of words that is a term of a staff-edited synonym group
    (`SearchSynonym`) becomes one part, matching any term of its group: `maroon
    lehnga` is "maroon or burgundy" and "lehenga, lehnga, lehanga, ...".
-3. Another word matches itself, or a word it begins. A word that is neither a word of
-   the catalog nor the beginning of one (`SearchWord`) is taken as a typo: the catalog
-   words one or two edits away (an OSA distance, two from eight letters) match too,
-   with their synonyms. The candidates come from a trigram index on PostgreSQL.
+3. Another word matches itself, or a word it begins.
+4. The words are looked up in the catalog's vocabulary (`SearchWord`, one query):
+   a term with a word that begins no catalog word is dropped (most spellings of a
+   synonym group are nobody's in this catalog), and a typed word that neither is nor
+   begins a catalog word is taken as a typo: the catalog words one edit away (two
+   from eight letters; an OSA distance) match instead, with their synonyms. The
+   candidates come from a trigram index (`%`) on PostgreSQL. A part left with
+   nothing to match means no product matches, without asking the database.
 
 A part matches a product whose search text (name, category, colors and description)
 has one of its terms: each word of the term at the start of one of its words
 (`beautique.postgres.HasWords`; a full-text index on PostgreSQL). Results are ranked
-by the number of parts matched in the name, then newest first. (A word that is
-corrected is one no product has, so corrections never compete with the words typed.)
+by the number of parts matched in the name, then newest first. (A word is corrected
+only when no product has it, so corrections never compete with the words typed.)
 """
 
 from dataclasses import dataclass, field
@@ -25,9 +29,11 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Q, QuerySet, Value, When
 from rapidfuzz.distance import OSA
 
-from catalog.models import Product, SearchSynonym, SearchWord
+from beautique.httpcache import bump_version
+from catalog.models import Category, Product, SearchSynonym, SearchWord
 from catalog.selectors import DEFAULT_PRODUCT_ORDERING
-from catalog.words import terms_of, words_of
+from catalog.services import CATALOG
+from catalog.words import VOCABULARY_MIN_LENGTH, terms_of, vocabulary_of, words_of
 
 MAX_WORDS = 8
 """Words of a query that are searched for; the rest are ignored."""
@@ -74,9 +80,8 @@ def search_products(queryset: QuerySet[Product], query: str) -> QuerySet[Product
     """The products of `queryset` that match every part of `query`, best first."""
     synonyms = synonym_groups()
     parts = read_query(query, synonyms)
-    if not parts:
+    if not parts or not look_up_words(parts, synonyms):
         return queryset.none()
-    correct_typos(parts, synonyms)
     rank = Value(0)
     for part in parts:
         terms = essential(part.terms | part.corrections)
@@ -110,30 +115,63 @@ def read_query(query: str, synonyms: dict[str, set[str]]) -> list[Part]:
     return parts
 
 
-def correct_typos(parts: list[Part], synonyms: dict[str, set[str]]) -> None:
-    """Give each part that looks misspelt the catalog words closest to it (one query)."""
-    unknown = {
+def look_up_words(parts: list[Part], synonyms: dict[str, set[str]]) -> bool:
+    """Check the parts' words against the catalog's vocabulary (one query), and answer
+    whether every part can still match.
+
+    A term with a word that begins no vocabulary word matches no product, so it is
+    dropped (most spellings of a synonym group are not the catalog's: asking the
+    database for them would only cost time). A word typed that is neither a vocabulary
+    word nor the beginning of one is a typo: it gets the vocabulary words closest to
+    it, with their synonyms, as corrections. Words the vocabulary leaves out (shorter
+    than three letters, or with digits) are taken as they are.
+    """
+    checked = {
+        word
+        for part in parts
+        for term in part.terms
+        for word in term.split()
+        if in_vocabulary(word)
+    }
+    typos = {
         part.text
         for part in parts
         if part.text not in synonyms and len(part.text) >= TYPO_MIN_LENGTH and part.text.isalpha()
     }
-    if not unknown:
-        return
+    if not checked:
+        return True
     near = Q()
-    for word in sorted(unknown):
-        near |= Q(word__startswith=word) | Q(word__resembles=word)
-    candidates = list(SearchWord.objects.filter(near).values_list("word", flat=True))
+    for word in sorted(checked):
+        near |= Q(word__startswith=word)
+    for word in sorted(typos):
+        near |= Q(word__resembles=word)
+    vocabulary = list(SearchWord.objects.filter(near).values_list("word", flat=True))
+
+    def known(term: str) -> bool:
+        return all(
+            not in_vocabulary(word) or any(found.startswith(word) for found in vocabulary)
+            for word in term.split()
+        )
+
     for part in parts:
-        if part.text not in unknown or any(word.startswith(part.text) for word in candidates):
-            continue
-        allowed = typos_allowed(part.text)
-        distances = {
-            word: OSA.distance(part.text, word, score_cutoff=allowed) for word in candidates
-        }
-        closest = min(distances.values(), default=allowed + 1)
-        for word, distance in distances.items():
-            if distance == closest <= allowed:
-                part.corrections |= synonyms.get(word, {word})
+        part.terms = {term for term in part.terms if known(term)}
+        if part.text in typos and not part.terms:
+            allowed = typos_allowed(part.text)
+            distances = {
+                word: OSA.distance(part.text, word, score_cutoff=allowed) for word in vocabulary
+            }
+            closest = min(distances.values(), default=allowed + 1)
+            for word, distance in distances.items():
+                if distance == closest <= allowed:
+                    part.corrections |= synonyms.get(word, {word})
+        if not part.terms and not part.corrections:
+            return False
+    return True
+
+
+def in_vocabulary(word: str) -> bool:
+    """Whether `word` is of the kind the vocabulary keeps (`catalog.words.vocabulary_of`)."""
+    return len(word) >= VOCABULARY_MIN_LENGTH and word.isalpha()
 
 
 def typos_allowed(word: str) -> int:
@@ -162,3 +200,34 @@ def in_name(terms: list[str]) -> Q:
             words &= Q(search_name__contains=f" {word}")
         condition |= words
     return condition
+
+
+def refresh_search_text(*, batch_size: int = 2000) -> int:
+    """Write every product's search text again and put every word of the catalog in the
+    vocabulary; answer how many products were written. For products written around
+    `Product.save()` (bulk inserts, imports, SQL): `manage.py refresh_search`."""
+    names = dict(Category.objects.values_list("pk", "name"))
+    vocabulary: set[str] = set()
+    for text in [*names.values(), *SearchSynonym.objects.values_list("terms", flat=True)]:
+        vocabulary |= vocabulary_of(text)
+    written, batch = 0, []
+    products = Product.objects.only("name", "category_id", "colors", "description").order_by("pk")
+    for product in products.iterator(chunk_size=batch_size):
+        product.refresh_search_text(category_name=names[product.category_id])
+        vocabulary |= vocabulary_of(product.search_document)
+        batch.append(product)
+        if len(batch) == batch_size:
+            written += Product.objects.bulk_update(batch, ["search_name", "search_document"])
+            batch = []
+    written += Product.objects.bulk_update(batch, ["search_name", "search_document"])
+    SearchWord.objects.bulk_create(
+        [
+            SearchWord(word=word)
+            for word in sorted(vocabulary)
+            if len(word) <= SearchWord.MAX_LENGTH
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    bump_version(CATALOG)  # bulk writes send no signals: retire the kept answers here
+    return written

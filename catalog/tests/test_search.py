@@ -1,9 +1,11 @@
 """Product search (docs/api.md, "Products", `search`; catalog.search): how shoppers here
 type, on a small catalog built by factories and the synonyms the migrations seed."""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from catalog.models import Category, Product, SearchSynonym, SearchWord
@@ -330,3 +332,28 @@ def test_search_is_served_by_its_indexes(catalog):
     assert "product_search_document_words" in products.explain()
     words = SearchWord.objects.filter(word__resembles="chifon")
     assert "searchword_word_trgm" in words.explain()
+
+
+def test_refresh_search_makes_products_written_around_the_models_findable(api_client, committed):
+    category = Category.objects.get(slug="gharara")
+    Product.objects.bulk_create(
+        [
+            Product(
+                name="Zardozi Peplum Gharara",
+                category=category,
+                regular_price=9000,
+                description="Imported in bulk, with zardozi work.",
+                sizes=["M"],
+                colors=["Wine"],
+            )
+        ]
+    )
+    assert found(api_client, "peplum") == []
+
+    out = io.StringIO()
+    committed(lambda: call_command("refresh_search", stdout=out))
+
+    assert "Search text refreshed for 1 products." in out.getvalue()
+    assert found(api_client, "peplum") == ["Zardozi Peplum Gharara"]
+    assert found(api_client, "peplum wine") == ["Zardozi Peplum Gharara"]
+    assert found(api_client, "peplm") == ["Zardozi Peplum Gharara"]
