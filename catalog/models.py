@@ -116,7 +116,7 @@ class Category(models.Model):
             for product in products:
                 product.refresh_search_text(category_name=self.name)
             Product.objects.bulk_update(products, ["search_document"], batch_size=1000)
-            SearchWord.remember(self.name)
+            SearchWord.remember(self.name, in_catalog=True)
         self.saved_name = self.name
 
     @classmethod
@@ -277,7 +277,7 @@ class Product(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_name", "search_document"}
         super().save(**kwargs)
-        SearchWord.remember(self.search_document)
+        SearchWord.remember(self.search_document, in_catalog=True)
 
     def refresh_search_text(self, *, category_name: str | None = None) -> None:
         self.search_name = search_text(self.name)
@@ -398,7 +398,7 @@ class SearchSynonym(models.Model):
 
     def save(self, **kwargs):
         super().save(**kwargs)
-        SearchWord.remember(self.terms)
+        SearchWord.remember(self.terms, in_catalog=False)
 
     def clean_fields(self, exclude=None):
         self.terms = ", ".join(terms_of(self.terms))
@@ -406,18 +406,41 @@ class SearchSynonym(models.Model):
 
 
 class SearchWord(models.Model):
-    """A word of the catalog (products' text, categories' names, synonyms): what a
-    misspelt query word is corrected to. Words are added as that text is saved and
+    """A word of the catalog (products' text, categories' names) or of a synonym: what
+    a misspelt query word is corrected to. Words are added as that text is saved and
     kept: a word no product uses any more corrects to a search that finds nothing."""
 
     MAX_LENGTH = 100
 
     word = models.CharField(max_length=MAX_LENGTH, primary_key=True)
+    in_catalog = models.BooleanField(
+        default=False,
+        help_text="A product's or a category's word (not only a synonym's): a term whose "
+        "words begin none of these finds nothing, and the search leaves it out.",
+    )
 
     def __str__(self):
         return self.word
 
     @classmethod
-    def remember(cls, text: str) -> None:
-        words = sorted(word for word in vocabulary_of(text) if len(word) <= cls.MAX_LENGTH)
-        cls.objects.bulk_create([cls(word=word) for word in words], ignore_conflicts=True)
+    def remember(cls, text: str, *, in_catalog: bool) -> None:
+        """Add the words of `text`; a catalog word is marked so even if a synonym had it."""
+        remember_words(vocabulary_of(text), in_catalog=in_catalog)
+
+
+def remember_words(words, *, in_catalog: bool) -> None:
+    rows = [
+        SearchWord(word=word, in_catalog=in_catalog)
+        for word in sorted(words)
+        if len(word) <= SearchWord.MAX_LENGTH
+    ]
+    if in_catalog:
+        SearchWord.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["word"],
+            update_fields=["in_catalog"],
+            batch_size=1000,
+        )
+    else:
+        SearchWord.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)

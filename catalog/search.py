@@ -26,11 +26,12 @@ only when no product has it, so corrections never compete with the words typed.)
 
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import Case, Q, QuerySet, Value, When
 from rapidfuzz.distance import OSA
 
 from beautique.httpcache import bump_version
-from catalog.models import Category, Product, SearchSynonym, SearchWord
+from catalog.models import Category, Product, SearchSynonym, SearchWord, remember_words
 from catalog.selectors import DEFAULT_PRODUCT_ORDERING
 from catalog.services import CATALOG
 from catalog.words import VOCABULARY_MIN_LENGTH, terms_of, vocabulary_of, words_of
@@ -145,11 +146,13 @@ def look_up_words(parts: list[Part], synonyms: dict[str, set[str]]) -> bool:
         near |= Q(word__startswith=word)
     for word in sorted(typos):
         near |= Q(word__resembles=word)
-    vocabulary = list(SearchWord.objects.filter(near).values_list("word", flat=True))
+    found = list(SearchWord.objects.filter(near).values_list("word", "in_catalog"))
+    vocabulary = [word for word, _ in found]
+    catalog_words = [word for word, in_catalog in found if in_catalog]
 
     def known(term: str) -> bool:
         return all(
-            not in_vocabulary(word) or any(found.startswith(word) for found in vocabulary)
+            not in_vocabulary(word) or any(known.startswith(word) for known in catalog_words)
             for word in term.split()
         )
 
@@ -208,8 +211,8 @@ def refresh_search_text(*, batch_size: int = 2000) -> int:
     `Product.save()` (bulk inserts, imports, SQL): `manage.py refresh_search`."""
     names = dict(Category.objects.values_list("pk", "name"))
     vocabulary: set[str] = set()
-    for text in [*names.values(), *SearchSynonym.objects.values_list("terms", flat=True)]:
-        vocabulary |= vocabulary_of(text)
+    for name in names.values():
+        vocabulary |= vocabulary_of(name)
     written, batch = 0, []
     products = Product.objects.only("name", "category_id", "colors", "description").order_by("pk")
     for product in products.iterator(chunk_size=batch_size):
@@ -220,14 +223,11 @@ def refresh_search_text(*, batch_size: int = 2000) -> int:
             written += Product.objects.bulk_update(batch, ["search_name", "search_document"])
             batch = []
     written += Product.objects.bulk_update(batch, ["search_name", "search_document"])
-    SearchWord.objects.bulk_create(
-        [
-            SearchWord(word=word)
-            for word in sorted(vocabulary)
-            if len(word) <= SearchWord.MAX_LENGTH
-        ],
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
+    with transaction.atomic():
+        # Words no product or category uses any more stop counting as the catalog's.
+        SearchWord.objects.filter(in_catalog=True).update(in_catalog=False)
+        remember_words(vocabulary, in_catalog=True)
+        for terms in SearchSynonym.objects.values_list("terms", flat=True):
+            SearchWord.remember(terms, in_catalog=False)
     bump_version(CATALOG)  # bulk writes send no signals: retire the kept answers here
     return written

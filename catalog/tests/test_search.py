@@ -357,3 +357,29 @@ def test_refresh_search_makes_products_written_around_the_models_findable(api_cl
     assert found(api_client, "peplum") == ["Zardozi Peplum Gharara"]
     assert found(api_client, "peplum wine") == ["Zardozi Peplum Gharara"]
     assert found(api_client, "peplm") == ["Zardozi Peplum Gharara"]
+
+
+def test_a_typo_of_a_synonym_no_product_uses_is_corrected_to_it(api_client, catalog):
+    assert set(found(api_client, "kurtii")) == LONG_SHIRTS
+
+
+def test_the_vocabulary_knows_the_catalogs_words_from_the_synonyms_only_words(catalog):
+    in_catalog = dict(
+        SearchWord.objects.filter(word__in=["shalwar", "salwaar", "kurti", "lehanga"]).values_list(
+            "word", "in_catalog"
+        )
+    )
+
+    assert in_catalog == {"shalwar": True, "salwaar": False, "kurti": False, "lehanga": True}
+
+
+def test_a_synonym_word_becomes_a_catalog_word_once_a_product_uses_it(api_client, catalog):
+    ProductFactory(
+        name="Ivory Lawn Kurti",
+        category=Category.objects.get(slug="long-shirt"),
+        colors=["Ivory"],
+        description="A short kurti for everyday wear.",
+    )
+
+    assert SearchWord.objects.get(word="kurti").in_catalog
+    assert "Ivory Lawn Kurti" in found(api_client, "kurti")
