@@ -383,3 +383,12 @@ def test_a_synonym_word_becomes_a_catalog_word_once_a_product_uses_it(api_client
 
     assert SearchWord.objects.get(word="kurti").in_catalog
     assert "Ivory Lawn Kurti" in found(api_client, "kurti")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL table option")
+def test_products_are_scanned_without_parallel_workers():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'catalog_product'")
+        [options] = cursor.fetchone()
+
+    assert "parallel_workers=0" in options
