@@ -25,6 +25,7 @@ only when no product has it, so corrections never compete with the words typed.)
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import transaction
 from django.db.models import Case, Q, QuerySet, Value, When
@@ -93,8 +94,15 @@ def search_products(queryset: QuerySet[Product], query: str) -> QuerySet[Product
 
 def synonym_groups() -> dict[str, set[str]]:
     """Every synonym term, with the terms it means (itself included)."""
+    return parsed_groups(tuple(SearchSynonym.objects.values_list("terms", flat=True)))
+
+
+@lru_cache(maxsize=4)
+def parsed_groups(lines: tuple[str, ...]) -> dict[str, set[str]]:
+    """The groups of these synonym rows, worked out once per version of the table
+    (callers must not change what this answers)."""
     groups: dict[str, set[str]] = {}
-    for line in SearchSynonym.objects.values_list("terms", flat=True):
+    for line in lines:
         terms = set(terms_of(line))
         for term in terms:
             groups.setdefault(term, set()).update(terms)
@@ -110,7 +118,7 @@ def read_query(query: str, synonyms: dict[str, set[str]]) -> list[Part]:
         for length in range(min(LONGEST_TERM, len(words) - start), 0, -1):
             text = " ".join(words[start : start + length])
             if length == 1 or text in synonyms:
-                parts.append(Part(text, synonyms.get(text, {text})))
+                parts.append(Part(text, set(synonyms.get(text, {text}))))
                 start += length
                 break
     return parts
