@@ -72,7 +72,8 @@ class Resembles(models.Lookup):
 class HasWords(models.Lookup):
     """`field__has_words=["maroon", "long shirt"]`: the text (words separated by single
     spaces, as `catalog.words.search_text` writes it) has, for one of the terms, every
-    word of the term at the start of one of its words.
+    word of the term at the start of one of its words. The terms must be written the
+    same way (letters and digits only, single spaces): they become a `tsquery`.
 
     PostgreSQL answers with full-text search (`simple` configuration, prefix matches),
     served by a GIN index on `to_tsvector('simple', field)`; SQLite with `LIKE '% word%'`.

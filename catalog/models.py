@@ -241,8 +241,9 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        # PostgreSQL also has GIN indexes for the size and color filters and trigram
-        # indexes for search (migration 0003): SQLite cannot express them.
+        # PostgreSQL also has GIN indexes for the size and color filters (migration 0003)
+        # and the search's full-text index (0007), and scans this table without
+        # parallel workers (0010): SQLite cannot express them.
         constraints = [
             models.CheckConstraint(
                 condition=Q(regular_price__gte=0, regular_price__lte=1000000),
