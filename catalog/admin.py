@@ -2,9 +2,9 @@
 
 Product fields are checked by the model's own rules (the form runs `full_clean`, as
 the services do) and saved by the product services; uploaded pictures are checked
-and stored by `catalog.uploads`,
-exactly as `POST /api/admin/products/{id}/images` does. Staff "delete" deactivates a
-product (customers stop seeing it, orders keep it); only superusers delete for good.
+and stored by `catalog.uploads`, exactly as `POST /api/admin/products/{id}/images`
+does. Staff "delete" deactivates a product (customers stop seeing it, orders keep it);
+only superusers delete for good.
 """
 
 from functools import partial
