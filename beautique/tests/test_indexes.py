@@ -7,7 +7,7 @@ shape is used; a filter whose expression no index matches still scans and fails 
 import pytest
 from django.db import connection
 
-from catalog.models import Product
+from catalog.models import Category, Product
 from orders.filters import StaffOrderFilter
 from orders.models import Order
 
@@ -18,7 +18,25 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL-only indexes")
+    # The plans must not depend on what earlier tests left in the statistics (an
+    # autovacuum may have analyzed rows since rolled back): a catalog shaped like the
+    # store's (few bestsellers, several categories) is analyzed inside the test's
+    # transaction, which rolls both back.
+    categories = list(Category.objects.all())
+    Product.objects.bulk_create(
+        Product(
+            name=f"Product {n}",
+            category=categories[n % len(categories)],
+            regular_price=1000 + n,
+            description="A product of the planner's sample.",
+            sizes=["M"],
+            colors=["Maroon"],
+            is_bestseller=n % 25 == 0,
+        )
+        for n in range(500)
+    )
     with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_product, orders_order")
         cursor.execute("SET enable_seqscan = off")
     yield
     with connection.cursor() as cursor:
