@@ -116,10 +116,11 @@ class ProductFilter(filters.FilterSet):
         help_text="Words a product must all match, in any case, in its name, category, "
         "colors or description; each word may begin a longer one (`chiff` finds chiffon). "
         "Synonyms staff keep in the admin count as the same word (`lehnga` = `lehenga` = "
-        "`lehanga`, `kurti` = `long shirt`), and a word that is no word of the catalog "
-        "is corrected to the words one or two letters away (`chifon` finds chiffon). "
-        "Without `ordering`, results come best first: matches in the name above the "
-        "others, words as typed above corrections, then newest.",
+        "`lehanga`, `kurti` = `long shirt`), and a word that neither is nor begins a word "
+        "of the catalog is corrected to the catalog words one edit away, two from eight "
+        "letters (`chifon` finds chiffon). Filler words (`dress`, `for`) are left out. "
+        "Without `ordering`, results come best first: the more of the query's words in "
+        "the name, the higher, then newest.",
     )
     min_price = PriceBoundFilter(
         lookup_expr="gte",
