@@ -37,10 +37,10 @@ class PagePagination(BasePagination):
             positive_int_param(request.query_params, "limit", self.default_limit), self.max_limit
         )
         offset = (self.page - 1) * self.limit
-        page_and_total = getattr(queryset, "page_and_total", None)
-        if page_and_total is not None:
-            # The queryset knows a cheaper way than a count and a page (a search).
-            page, self.total = page_and_total(offset, self.limit)
+        # A queryset may know a cheaper way than a count and a slice (a search).
+        cheaper = getattr(queryset, "page_and_total", lambda offset, limit: None)
+        if (answer := cheaper(offset, self.limit)) is not None:
+            page, self.total = answer
             return page
         self.total = queryset.count()
         if offset >= self.total:

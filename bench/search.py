@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import django
+from run import ensure_database  # bench/run.py: this script's folder is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 7
@@ -97,16 +98,6 @@ QUERIES = {
 }
 
 
-def database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def setup(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DEBUG", "1")
@@ -132,20 +123,7 @@ def fill(count: int) -> None:
     categories = list(Category.objects.filter(is_active=True).order_by("position", "name"))
     started = time.perf_counter()
     Product.objects.bulk_create(
-        (
-            Product(
-                name=spec.name,
-                category=spec.category,
-                regular_price=spec.regular_price,
-                sale_price=spec.sale_price,
-                description=spec.description,
-                sizes=spec.sizes,
-                colors=spec.colors,
-                is_bestseller=spec.is_bestseller,
-            )
-            for spec in demo_products(categories, count)
-        ),
-        batch_size=5000,
+        (spec.product() for spec in demo_products(categories, count)), batch_size=5000
     )
     refresh_search_text()
     with django.db.connection.cursor() as cursor:
@@ -252,7 +230,7 @@ def main() -> None:
     small = f"{args.base_url}/beautique_search_1000"
     big = f"{args.base_url}/beautique_search_{args.products}"
     for url in (small, big):
-        database(url)
+        ensure_database(url)
     setup(small)
     fill(1000)
     print("Quality on the 1,000-product demo catalog:")

@@ -115,6 +115,19 @@ class DemoProduct:
     age: timedelta
     palette: list[tuple[int, int, int]] = field(repr=False)
 
+    def product(self) -> Product:
+        """The product this describes, unsaved and without pictures."""
+        return Product(
+            name=self.name,
+            category=self.category,
+            regular_price=self.regular_price,
+            sale_price=self.sale_price,
+            description=self.description,
+            sizes=self.sizes,
+            colors=self.colors,
+            is_bestseller=self.is_bestseller,
+        )
+
 
 @dataclass
 class SeedResult:
@@ -250,16 +263,8 @@ def seed_demo_catalog(*, count: int) -> SeedResult:
         if (spec.category.pk, spec.name) in present:
             result.existing += 1
             continue
-        product = Product.objects.create(
-            name=spec.name,
-            category=spec.category,
-            regular_price=spec.regular_price,
-            sale_price=spec.sale_price,
-            description=spec.description,
-            sizes=spec.sizes,
-            colors=spec.colors,
-            is_bestseller=spec.is_bestseller,
-        )
+        product = spec.product()
+        product.save()
         Product.objects.filter(pk=product.pk).update(
             created_at=now - spec.age, updated_at=now - spec.age
         )

@@ -135,17 +135,17 @@ class ProductQuerySet(models.QuerySet):
         """What customers may see and buy: active products in active categories."""
         return self.filter(is_active=True, category__is_active=True)
 
-    def page_and_total(self, offset: int, limit: int) -> tuple[list["Product"], int]:
-        """A page and the number of all results, for pagination.
+    def page_and_total(self, offset: int, limit: int) -> tuple[list["Product"], int] | None:
+        """A page and the number of all results, for pagination; None where a count
+        and a slice are as cheap (every list but a search).
 
         A search's results (`catalog.search`, annotated `search_rank`) are ordered by a
         rank no index holds, so a count and a page would each go over every result:
         here one pass finds the page's ids with the total beside them (a window
-        count), and a second reads those rows by primary key. Other lists count.
+        count), and a second reads those rows by primary key.
         """
         if "search_rank" not in self.query.annotations:
-            total = self.count()
-            return (list(self[offset : offset + limit]) if offset < total else []), total
+            return None
         found = list(
             self.annotate(found=models.Window(models.Count("pk"))).values_list("pk", "found")[
                 offset : offset + limit

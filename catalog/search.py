@@ -35,7 +35,7 @@ from beautique.httpcache import bump_version
 from catalog.models import Category, Product, SearchSynonym, SearchWord, remember_words
 from catalog.selectors import DEFAULT_PRODUCT_ORDERING
 from catalog.services import CATALOG
-from catalog.words import VOCABULARY_MIN_LENGTH, terms_of, vocabulary_of, words_of
+from catalog.words import in_vocabulary, terms_of, vocabulary_of, words_of
 
 MAX_WORDS = 8
 """Words of a query that are searched for; the rest are ignored."""
@@ -178,11 +178,6 @@ def look_up_words(parts: list[Part], synonyms: dict[str, set[str]]) -> bool:
         if not part.terms and not part.corrections:
             return False
     return True
-
-
-def in_vocabulary(word: str) -> bool:
-    """Whether `word` is of the kind the vocabulary keeps (`catalog.words.vocabulary_of`)."""
-    return len(word) >= VOCABULARY_MIN_LENGTH and word.isalpha()
 
 
 def typos_allowed(word: str) -> int:

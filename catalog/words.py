@@ -23,12 +23,15 @@ def words_of(text: str) -> list[str]:
     return search_text(text).split()
 
 
+def in_vocabulary(word: str) -> bool:
+    """Whether `word` is of the kind the vocabulary keeps: alphabetic, and at least
+    `VOCABULARY_MIN_LENGTH` letters long."""
+    return len(word) >= VOCABULARY_MIN_LENGTH and word.isalpha()
+
+
 def vocabulary_of(text: str) -> set[str]:
-    """The words of `text` a misspelt query word may be corrected to: alphabetic, and at
-    least `VOCABULARY_MIN_LENGTH` letters long."""
-    return {
-        word for word in words_of(text) if len(word) >= VOCABULARY_MIN_LENGTH and word.isalpha()
-    }
+    """The words of `text` a misspelt query word may be corrected to (`in_vocabulary`)."""
+    return {word for word in words_of(text) if in_vocabulary(word)}
 
 
 def terms_of(text: str) -> list[str]:
